@@ -1,0 +1,170 @@
+package io.podium.cli;
+
+import io.podium.aws.StsSettings;
+import io.podium.sts.BootstrapCredentials;
+import io.podium.sts.StsEmulator;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * {@code podium dev}: {@code podium standalone} on loopback with no cluster and no AWS account —
+ * pods from a YAML file, roles assumed against the embedded STS emulator, placement from defaults,
+ * and no real metadata service anywhere.
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    versionProvider = PodiumVersion.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    defaultValueProvider = DevCommand.DevDefaults.class,
+    header = "Run Podium on this machine with no cluster and no AWS account.",
+    description = {
+      "",
+      "Everything on loopback: the metadata API on --imds-listen, the built-in STS emulator on"
+          + " --sts-listen, pods from --pods-file (examples/dev-pods.yaml puts the pod dev/web at"
+          + " 127.0.0.1). Passthrough to a real metadata service is off. Takes every option of"
+          + " podium standalone, with the loopback defaults shown below.",
+      ""
+    },
+    optionListHeading = "%nOptions:%n",
+    footerHeading = "%nTry:%n",
+    footer = {
+      "  AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:8181/ \\",
+      "    aws sts get-caller-identity --endpoint-url http://127.0.0.1:4566 --region us-east-1"
+    })
+final class DevCommand implements Callable<Integer> {
+
+  /** Loopback defaults for options shared with {@code podium standalone}. */
+  static final class DevDefaults implements CommandLine.IDefaultValueProvider {
+    static final Map<String, String> DEFAULTS =
+        Map.of(
+            "--imds-listen", "127.0.0.1:8181",
+            "--metadata-upstream", "none",
+            "--region", "us-east-1",
+            "--availability-zone", "us-east-1a",
+            "--role-base-arn", "arn:aws:iam::" + StsEmulator.DEFAULT_ACCOUNT_ID + ":role/",
+            "--log-format", "text");
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+      return argSpec instanceof CommandLine.Model.OptionSpec option
+          ? DEFAULTS.get(option.longestName())
+          : null;
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin LoggingOptions logging;
+
+  @Option(
+      names = "--pods-file",
+      paramLabel = "FILE",
+      defaultValue = "examples/dev-pods.yaml",
+      description =
+          "YAML file of Pod, Namespace and ServiceAccount manifests, reloaded when it changes"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path podsFile;
+
+  @Option(
+      names = "--sts-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:4566",
+      description = "Where the embedded STS emulator listens (default: ${DEFAULT-VALUE}).")
+  String stsListen;
+
+  @Mixin CredentialOptions credentials;
+  @Mixin StsOptions sts;
+  @Mixin MetadataOptions metadata;
+
+  @Override
+  public Integer call() throws IOException {
+    logging.apply();
+    if (!Files.isRegularFile(podsFile)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--pods-file "
+              + podsFile
+              + " does not exist: run from the project's root, or give --pods-file");
+    }
+    if (sts.stsEndpoint != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "podium dev always uses its embedded STS emulator (--sts-listen); for another STS run"
+              + " podium standalone --sts-endpoint");
+    }
+    InetSocketAddress stsAddress = parseListen(stsListen);
+    BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
+    StandaloneCommand.warnAboutOpenNamespaces(credentials);
+    try (ShutdownSignal shutdown = new ShutdownSignal();
+        StsEmulator emulator = StsEmulator.builder().bootstrapCredentials(bootstrap).build()) {
+      emulator.start(stsAddress);
+      StsSettings stsSettings = sts.settings("us-east-1").withEndpointOverride(emulator.endpoint());
+      boolean chained = stsSettings.chained();
+      StandaloneProcess.Config config =
+          new StandaloneProcess.Config(
+              podsFile,
+              credentials.baseArn(),
+              credentials.roleDecider(chained),
+              credentials.brokerSettings(chained),
+              credentials.stsWait(),
+              stsSettings,
+              metadata.settings(stsSettings.region().id()));
+      StaticCredentialsProvider base =
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(bootstrap.accessKeyId(), bootstrap.secretAccessKey()));
+      try (StandaloneProcess process =
+          StandaloneProcess.start(config, base, new PrometheusRegistry())) {
+        printBanner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
+        shutdown.await();
+      }
+    }
+    return 0;
+  }
+
+  private void printBanner(InetSocketAddress imds, String stsEndpoint, StsSettings stsSettings) {
+    String imdsUrl = "http://" + imds.getHostString() + ":" + imds.getPort();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("podium dev is running (no cluster, no AWS account; Ctrl-C stops it)");
+    out.println("  metadata API   " + imdsUrl + "   pods from " + podsFile);
+    out.println("  STS emulator   " + stsEndpoint + "   account " + StsEmulator.DEFAULT_ACCOUNT_ID);
+    out.println("Try (the pod at 127.0.0.1 is dev/web):");
+    out.println(
+        "  AWS_EC2_METADATA_SERVICE_ENDPOINT="
+            + imdsUrl
+            + "/ /usr/bin/aws sts get-caller-identity --endpoint-url "
+            + stsEndpoint
+            + " --region "
+            + stsSettings.region().id());
+    out.flush();
+  }
+
+  private InetSocketAddress parseListen(String value) {
+    int colon = value.lastIndexOf(':');
+    try {
+      String host = value.substring(0, colon).replace("[", "").replace("]", "");
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (colon <= 0 || port < 0 || port > 65535) {
+        throw new IllegalArgumentException();
+      }
+      return new InetSocketAddress(host, port);
+    } catch (RuntimeException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--sts-listen '" + value + "' is not HOST:PORT, e.g. 127.0.0.1:4566");
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.podium.cli;
+
+import io.podium.sts.BootstrapCredentials;
+import io.podium.sts.InvalidRolesFileException;
+import io.podium.sts.RoleDefinition;
+import io.podium.sts.RolesFile;
+import io.podium.sts.StsEmulator;
+import io.podium.sts.StsError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code podium sts-emulator}: runs the built-in STS emulator on its own until stopped. */
+@Command(
+    name = "sts-emulator",
+    mixinStandardHelpOptions = true,
+    versionProvider = PodiumVersion.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    headerHeading = "%n",
+    header = "Run a local AWS STS emulator for development and tests.",
+    descriptionHeading = "%n",
+    description = {
+      "Answers AssumeRole, AssumeRoleWithWebIdentity and GetCallerIdentity in STS's own wire"
+          + " format, so that unmodified AWS SDKs and the AWS CLI can use it with an endpoint"
+          + " override. Signed requests must carry a valid SigV4 signature by the bootstrap"
+          + " credentials or by a session the emulator issued.",
+      "",
+      "For development only: web identity tokens are not signature-checked, and the bootstrap"
+          + " credentials default to the public values "
+          + BootstrapCredentials.DEV_ACCESS_KEY_ID
+          + " / "
+          + BootstrapCredentials.DEV_SECRET_ACCESS_KEY
+          + "."
+    },
+    optionListHeading = "%nOptions:%n",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  podium sts-emulator",
+      "  podium sts-emulator --listen 127.0.0.1:0 --roles-file roles.yaml",
+      "  podium sts-emulator --latency 50ms-150ms --throttle-fraction 0.1",
+      "",
+      "  AWS_ACCESS_KEY_ID=" + BootstrapCredentials.DEV_ACCESS_KEY_ID,
+      "  AWS_SECRET_ACCESS_KEY=" + BootstrapCredentials.DEV_SECRET_ACCESS_KEY,
+      "  aws sts assume-role --region us-east-1 \\",
+      "      --endpoint-url http://127.0.0.1:4566 --role-session-name dev \\",
+      "      --role-arn arn:aws:iam::123456789012:role/reader",
+      "",
+      "Roles file (YAML, or JSON if named *.json):",
+      "  roles:",
+      "    - arn: arn:aws:iam::123456789012:role/reader",
+      "      maxSessionDuration: 43200      # seconds, 3600..43200; default 3600",
+      "      externalId: shared-secret      # optional; AssumeRole must pass it",
+      "      trustedPrincipals:             # optional; only these callers may assume",
+      "        - arn:aws:iam::123456789012:user/podium-emulator"
+    })
+public final class StsEmulatorCommand implements Callable<Integer> {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s)?");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LoggingOptions logging;
+
+  @Option(
+      names = "--listen",
+      defaultValue = "127.0.0.1:4566",
+      paramLabel = "HOST:PORT",
+      description =
+          "Address to listen on; port 0 picks a free port. IPv6 as [::1]:4566."
+              + " Default: ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(
+      names = "--roles-file",
+      paramLabel = "FILE",
+      description =
+          "YAML or JSON list of the roles that exist (see below). Without it any syntactically"
+              + " valid role ARN may be assumed, with a one-hour maximum session.")
+  Path rolesFile;
+
+  @Option(
+      names = "--account-id",
+      defaultValue = StsEmulator.DEFAULT_ACCOUNT_ID,
+      paramLabel = "ACCOUNT",
+      description = "Twelve-digit account of the bootstrap user. Default: ${DEFAULT-VALUE}.")
+  String accountId;
+
+  @Option(
+      names = "--bootstrap-arn",
+      paramLabel = "ARN",
+      description =
+          "ARN GetCallerIdentity reports for the bootstrap user."
+              + " Default: arn:aws:iam::<account>:user/podium-emulator.")
+  String bootstrapArn;
+
+  @Option(
+      names = "--bootstrap-access-key-id",
+      defaultValue = BootstrapCredentials.DEV_ACCESS_KEY_ID,
+      paramLabel = "KEY_ID",
+      description = "Access key id of the bootstrap user. Default: ${DEFAULT-VALUE}.")
+  String bootstrapAccessKeyId;
+
+  @Option(
+      names = "--bootstrap-secret-access-key",
+      defaultValue = BootstrapCredentials.DEV_SECRET_ACCESS_KEY,
+      paramLabel = "SECRET",
+      description =
+          "Secret access key of the bootstrap user. Default: the public development secret"
+              + " shown above.")
+  String bootstrapSecretAccessKey;
+
+  @Option(
+      names = "--latency",
+      paramLabel = "DURATION",
+      description =
+          "Delay every answer by a fixed time (100ms, 2s) or a uniformly random one in a range"
+              + " (50ms-150ms). Bare numbers are milliseconds.")
+  String latency;
+
+  @Option(
+      names = "--throttle-fraction",
+      defaultValue = "0",
+      paramLabel = "FRACTION",
+      description = "Answer this fraction of requests (0 to 1) with 400 Throttling. Default: 0.")
+  double throttleFraction;
+
+  @Option(
+      names = "--throttle-first",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Answer the first N requests with 400 Throttling. Default: 0.")
+  int throttleFirst;
+
+  @Option(
+      names = "--fail-first",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Answer the first N requests (after any throttled ones) with --fail-code. Default: 0.")
+  int failFirst;
+
+  @Option(
+      names = "--fail-code",
+      defaultValue = "InternalFailure",
+      paramLabel = "CODE",
+      description =
+          "Error for --fail-first: InternalFailure (500), ServiceUnavailable (503), AccessDenied,"
+              + " ExpiredToken, InvalidClientTokenId, SignatureDoesNotMatch (403), Throttling"
+              + " (400). Default: ${DEFAULT-VALUE}.")
+  String failCode;
+
+  /** The validated settings of one run. */
+  record Settings(
+      InetSocketAddress listen,
+      String accountId,
+      Optional<String> bootstrapArn,
+      BootstrapCredentials credentials,
+      Optional<List<RoleDefinition>> roles,
+      Optional<Latency> latency,
+      double throttleFraction,
+      int throttleFirst,
+      int failFirst,
+      StsError failError) {}
+
+  /** A fixed delay ({@code min == max}) or a uniform range. */
+  record Latency(Duration min, Duration max) {}
+
+  @Override
+  public Integer call() {
+    logging.apply();
+    Settings settings = settings();
+    PrintWriter out = spec.commandLine().getOut();
+    StsEmulator emulator = emulator(settings);
+    try {
+      emulator.start(settings.listen());
+    } catch (IOException e) {
+      emulator.close();
+      spec.commandLine().getErr().println("podium sts-emulator: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "sts-emulator-shutdown"));
+    String endpoint = emulator.endpoint().toString();
+    String secret =
+        settings.credentials().isDevDefault()
+            ? settings.credentials().secretAccessKey()
+            : "<your --bootstrap-secret-access-key>";
+    out.println(
+        "STS emulator listening on "
+            + endpoint
+            + " (account "
+            + settings.accountId()
+            + "); try: AWS_ACCESS_KEY_ID="
+            + settings.credentials().accessKeyId()
+            + " AWS_SECRET_ACCESS_KEY="
+            + secret
+            + " aws sts get-caller-identity --endpoint-url "
+            + endpoint
+            + " --region us-east-1");
+    out.flush();
+    emulator.closeFuture().join();
+    return 0;
+  }
+
+  private static StsEmulator emulator(Settings settings) {
+    StsEmulator.Builder builder =
+        StsEmulator.builder()
+            .accountId(settings.accountId())
+            .bootstrapCredentials(settings.credentials())
+            .random(new SecureRandom());
+    settings.bootstrapArn().ifPresent(builder::bootstrapArn);
+    settings.roles().ifPresent(builder::roles);
+    StsEmulator emulator = builder.build();
+    settings.latency().ifPresent(range -> emulator.faults().latency(range.min(), range.max()));
+    emulator
+        .faults()
+        .throttleFraction(settings.throttleFraction())
+        .throttleNext(settings.throttleFirst())
+        .failNext(settings.failFirst(), settings.failError());
+    return emulator;
+  }
+
+  /** Checks every option, with a message that says what to fix. */
+  Settings settings() {
+    if (!accountId.matches("\\d{12}")) {
+      throw invalid(
+          "--account-id must be twelve digits, e.g. 123456789012; got '" + accountId + "'");
+    }
+    if (bootstrapArn != null && !bootstrapArn.startsWith("arn:")) {
+      throw invalid(
+          "--bootstrap-arn must be an ARN such as arn:aws:iam::123456789012:user/dev; got '"
+              + bootstrapArn
+              + "'");
+    }
+    BootstrapCredentials credentials;
+    try {
+      credentials = new BootstrapCredentials(bootstrapAccessKeyId, bootstrapSecretAccessKey);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--bootstrap-access-key-id / --bootstrap-secret-access-key: " + e.getMessage());
+    }
+    if (!(throttleFraction >= 0 && throttleFraction <= 1)) {
+      throw invalid("--throttle-fraction must be from 0 to 1, e.g. 0.1; got " + throttleFraction);
+    }
+    if (throttleFirst < 0) {
+      throw invalid("--throttle-first must not be negative; got " + throttleFirst);
+    }
+    if (failFirst < 0) {
+      throw invalid("--fail-first must not be negative; got " + failFirst);
+    }
+    StsError failError;
+    try {
+      failError = StsError.forCode(failCode);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--fail-code: " + e.getMessage());
+    }
+    Optional<List<RoleDefinition>> roles = Optional.empty();
+    if (rolesFile != null) {
+      try {
+        roles = Optional.of(RolesFile.load(rolesFile));
+      } catch (InvalidRolesFileException e) {
+        throw invalid("--roles-file: " + e.getMessage());
+      }
+    }
+    return new Settings(
+        listenAddress(),
+        accountId,
+        Optional.ofNullable(bootstrapArn),
+        credentials,
+        roles,
+        Optional.ofNullable(latency).map(this::latencyRange),
+        throttleFraction,
+        throttleFirst,
+        failFirst,
+        failError);
+  }
+
+  private InetSocketAddress listenAddress() {
+    String hint =
+        "--listen must be HOST:PORT, e.g. 127.0.0.1:4566 or [::1]:4566; got '" + listen + "'";
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0 || colon == listen.length() - 1) {
+      throw invalid(hint);
+    }
+    String host = listen.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw invalid(hint + " (put IPv6 addresses in brackets)");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw invalid(hint);
+    }
+    if (port < 0 || port > 65535) {
+      throw invalid("--listen port must be from 0 to 65535; got " + port);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw invalid("--listen host '" + host + "' cannot be resolved; use an IP address");
+    }
+    return address;
+  }
+
+  private Latency latencyRange(String text) {
+    String hint =
+        "--latency must be a duration like 100ms or 2s, or a range like 50ms-150ms; got '"
+            + text
+            + "'";
+    String[] bounds = text.split("-", -1);
+    if (bounds.length > 2) {
+      throw invalid(hint);
+    }
+    Duration min = duration(bounds[0], hint);
+    Duration max = bounds.length == 2 ? duration(bounds[1], hint) : min;
+    if (max.compareTo(min) < 0) {
+      throw invalid("--latency range must not end before it starts; got '" + text + "'");
+    }
+    return new Latency(min, max);
+  }
+
+  private Duration duration(String text, String hint) {
+    Matcher matcher = DURATION.matcher(text.strip());
+    if (!matcher.matches()) {
+      throw invalid(hint);
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return "s".equals(matcher.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+  }
+
+  private ParameterException invalid(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

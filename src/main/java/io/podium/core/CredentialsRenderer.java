@@ -1,0 +1,14 @@
+package io.podium.core;
+
+import java.time.Instant;
+
+/**
+ * Renders credentials into a serving adapter's wire form. The broker calls it once per refresh on
+ * its own threads, so that requests only copy prepared bytes.
+ *
+ * @param <R> the rendered form
+ */
+@FunctionalInterface
+public interface CredentialsRenderer<R> {
+  R render(SessionRequest request, IssuedCredentials issued, Instant obtainedAt);
+}

@@ -1,0 +1,111 @@
+package io.podium.core;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers "which role and which credentials for the caller at this IP": the pod directory, the role
+ * decision, then the broker. A caller never waits longer than the configured bound for STS; past
+ * it, the answer is a fast 503, while the STS call itself carries on for the next request.
+ *
+ * @param <R> the serving adapter's rendered form of credentials
+ */
+public final class PodCredentialService<R> implements CallerCredentials<R> {
+
+  private final PodDirectory directory;
+  private final RoleDecider decider;
+  private final CredentialBroker<R> broker;
+  private final Scheduler scheduler;
+  private final Duration stsWait;
+
+  /**
+   * @param stsWait the longest a caller waits for an STS call (keep it under the SDKs' 1 s)
+   */
+  public PodCredentialService(
+      PodDirectory directory,
+      RoleDecider decider,
+      CredentialBroker<R> broker,
+      Scheduler scheduler,
+      Duration stsWait) {
+    this.directory = directory;
+    this.decider = decider;
+    this.broker = broker;
+    this.scheduler = scheduler;
+    this.stsWait = stsWait;
+  }
+
+  @Override
+  public CompletionStage<RoleOutcome> role(InetAddress caller) {
+    return directory.findByIp(caller).thenApply(this::decide);
+  }
+
+  @Override
+  public CompletionStage<CredentialOutcome<R>> credentials(InetAddress caller) {
+    return role(caller)
+        .thenCompose(
+            outcome ->
+                outcome instanceof RoleOutcome.Permitted permitted
+                    ? fetch(permitted)
+                    : CompletableFuture.completedFuture(
+                        new CredentialOutcome.NotIssued<>(outcome)));
+  }
+
+  private RoleOutcome decide(PodLookup lookup) {
+    return switch (lookup) {
+      case PodLookup.Found found ->
+          decider.decide(found.pod(), directory.namespacePolicy(found.pod().namespace()));
+      case PodLookup.NotFound notFound -> new RoleOutcome.Unavailable(notFound.reason());
+      case PodLookup.Ambiguous ambiguous ->
+          new RoleOutcome.Unavailable(
+              "IP is claimed by "
+                  + ambiguous.pods().size()
+                  + " pods ("
+                  + String.join(
+                      ", ", ambiguous.pods().stream().map(PodIdentity::qualifiedName).toList())
+                  + "); refusing to guess");
+      case PodLookup.HostAddress host ->
+          new RoleOutcome.Refused(RoleOutcome.Refusal.HOST_ADDRESS, host.reason(), null);
+    };
+  }
+
+  private CompletionStage<CredentialOutcome<R>> fetch(RoleOutcome.Permitted permitted) {
+    Optional<CachedCredentials<R>> cached = broker.cached(permitted.request());
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(
+          new CredentialOutcome.Issued<>(permitted, cached.get()));
+    }
+    CompletableFuture<CredentialOutcome<R>> answer =
+        broker
+            .credentials(permitted.request())
+            .handle((credentials, failure) -> issuedOrFailed(permitted, credentials, failure));
+    Scheduler.Cancellable timeout =
+        scheduler.schedule(
+            stsWait,
+            () ->
+                answer.complete(
+                    new CredentialOutcome.NotIssued<>(
+                        new RoleOutcome.Unavailable(
+                            "STS has not answered within "
+                                + stsWait.toMillis()
+                                + " ms; credentials will be ready shortly"))));
+    answer.whenComplete((outcome, failure) -> timeout.cancel());
+    return answer;
+  }
+
+  private CredentialOutcome<R> issuedOrFailed(
+      RoleOutcome.Permitted permitted, CachedCredentials<R> credentials, Throwable failure) {
+    if (failure == null) {
+      return new CredentialOutcome.Issued<>(permitted, credentials);
+    }
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof StsCallException sts) {
+      return new CredentialOutcome.StsFailed<>(permitted, sts);
+    }
+    return new CredentialOutcome.StsFailed<>(
+        permitted, new StsCallException.Unavailable("InternalError", String.valueOf(cause), cause));
+  }
+}

@@ -1,0 +1,31 @@
+package io.podium.core;
+
+/**
+ * Which role the caller at an IP may use, decided without calling STS: the basis of every metadata
+ * answer. The HTTP layer maps each case to one status code.
+ */
+public sealed interface RoleOutcome {
+
+  /** The caller's pod may assume {@code role} with {@code request}. */
+  record Permitted(PodIdentity pod, RoleArn role, RoleSource source, SessionRequest request)
+      implements RoleOutcome {}
+
+  /** The caller's pod asks for no role (404). */
+  record NoRole(PodIdentity pod) implements RoleOutcome {}
+
+  /** The caller may not have credentials (403); {@code reason} is safe to show the caller. */
+  record Refused(Refusal kind, String reason, PodIdentity pod) implements RoleOutcome {}
+
+  /** Podium cannot answer correctly right now (503): unknown or ambiguous caller. */
+  record Unavailable(String reason) implements RoleOutcome {}
+
+  /** Why a caller was refused; bounded, so fit for a metric label. */
+  enum Refusal {
+    /** The node itself or a host-network pod. */
+    HOST_ADDRESS,
+    /** A malformed role, external-id or session-name annotation. */
+    INVALID_ANNOTATION,
+    /** The namespace policy does not permit the role. */
+    POLICY_DENIED
+  }
+}

@@ -1,0 +1,100 @@
+package io.podium.metrics;
+
+import io.podium.core.BrokerObserver;
+import io.podium.core.StsCallException;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * The credential broker's metrics: cache hits and misses, negative-cache answers, credentials
+ * served during an STS outage, evictions, tracked sessions and queued STS calls.
+ */
+public final class BrokerMetrics implements BrokerObserver {
+
+  private final Counter lookups;
+  private final Counter servedDuringOutage;
+  private final Counter evicted;
+  private final Counter refreshFailures;
+  private final PrometheusRegistry registry;
+
+  public BrokerMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    lookups =
+        Counter.builder()
+            .name("podium_credentials_cache_lookups_total")
+            .help("Credential requests by how the cache answered: hit, miss, or negative (refused)")
+            .labelNames("result")
+            .register(registry);
+    for (String result : new String[] {"hit", "miss", "negative"}) {
+      lookups.initLabelValues(result);
+    }
+    servedDuringOutage =
+        Counter.builder()
+            .name("podium_credentials_served_during_outage_total")
+            .help(
+                "Credentials served with less than --min-remaining left because refreshing failed")
+            .register(registry);
+    evicted =
+        Counter.builder()
+            .name("podium_credentials_sessions_evicted_total")
+            .help("Sessions dropped because no pod needed them any more")
+            .register(registry);
+    refreshFailures =
+        Counter.builder()
+            .name("podium_credentials_fetch_failures_total")
+            .help("Failed STS fetches by the broker, by kind: retryable or final")
+            .labelNames("kind")
+            .register(registry);
+    refreshFailures.initLabelValues("retryable");
+    refreshFailures.initLabelValues("final");
+  }
+
+  /** Registers the gauges that read the broker's state; called once the broker exists. */
+  public void watch(IntSupplier sessions, IntSupplier queuedCalls) {
+    GaugeWithCallback.builder()
+        .name("podium_credentials_sessions")
+        .help("Sessions the broker holds or caches")
+        .callback(callback -> callback.call(sessions.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("podium_sts_queued_calls")
+        .help("STS calls waiting for the rate limit or a free slot")
+        .callback(callback -> callback.call(queuedCalls.getAsInt()))
+        .register(registry);
+  }
+
+  @Override
+  public void cacheHit() {
+    lookups.labelValues("hit").inc();
+  }
+
+  @Override
+  public void cacheMiss() {
+    lookups.labelValues("miss").inc();
+  }
+
+  @Override
+  public void negativeCacheHit() {
+    lookups.labelValues("negative").inc();
+  }
+
+  @Override
+  public void servedDuringOutage() {
+    servedDuringOutage.inc();
+  }
+
+  @Override
+  public void stsCall(Duration duration, StsCallException failure) {
+    if (failure != null) {
+      refreshFailures.labelValues(failure.retryable() ? "retryable" : "final").inc();
+    }
+  }
+
+  @Override
+  public void sessionEvicted() {
+    evicted.inc();
+  }
+}

@@ -1,0 +1,95 @@
+package io.podium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine commandLine = PodiumCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    int code = commandLine.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void listsEveryCommand() {
+    Run help = run("--help");
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("dev", "standalone", "sts-emulator");
+  }
+
+  @Test
+  void devHelpShowsTheLoopbackDefaults() {
+    Run help = run("dev", "--help");
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out())
+        .contains("--imds-listen")
+        .contains("127.0.0.1:8181")
+        .contains("127.0.0.1:4566")
+        .contains("examples/dev-pods.yaml")
+        .doesNotContain("default: 0.0.0.0:8181")
+        .doesNotContain("default: http://169.254.169.254");
+  }
+
+  @Test
+  void standaloneHelpShowsProductionDefaultsAndTheFlagsUsersKnow() {
+    Run help = run("standalone", "--help");
+
+    assertThat(help.out())
+        .contains("--role-base-arn", "--default-role", "--namespace-restrictions")
+        .contains("--session-duration", "--min-remaining", "--assume-role-arn")
+        .contains("--allow-route-regexp", "--require-imdsv2", "--pods-file")
+        .contains("0.0.0.0:8181");
+  }
+
+  @Test
+  void refusesMinRemainingAtOrAboveTheSessionDurationWithWhatToChange() {
+    Run run =
+        run(
+            "standalone",
+            "--pods-file",
+            "examples/dev-pods.yaml",
+            "--region",
+            "us-east-1",
+            "--session-duration",
+            "15m",
+            "--min-remaining",
+            "20m");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--min-remaining").contains("lower --min-remaining");
+  }
+
+  @Test
+  void refusesUnknownSessionTagsAndBadBaseArns() {
+    Run tags =
+        run("standalone", "--pods-file", "f", "--region", "us-east-1", "--session-tags", "colour");
+    Run base =
+        run("standalone", "--pods-file", "f", "--region", "us-east-1", "--role-base-arn", "nope");
+
+    assertThat(tags.exitCode()).isEqualTo(2);
+    assertThat(tags.err()).contains("Unknown --session-tags entry 'colour'");
+    assertThat(base.exitCode()).isEqualTo(2);
+    assertThat(base.err()).contains("Invalid --role-base-arn");
+  }
+
+  @Test
+  void devRefusesAnotherStsEndpoint() {
+    Run run = run("dev", "--sts-endpoint", "http://127.0.0.1:1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("embedded STS emulator");
+  }
+}

@@ -1,0 +1,159 @@
+package io.podium.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged {@code podium.jar} run as a real process, on the JDK running the tests, with a clean
+ * environment (explicit region, closed metadata endpoint, no shared AWS files). Ended by its own
+ * handle, never by name.
+ */
+public final class PodiumProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private PodiumProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Starts {@code podium <args>} in {@code workDir}. */
+  public static PodiumProcess start(Path workDir, List<String> args) throws IOException {
+    return start(workDir, args, java.util.Map.of());
+  }
+
+  /** Starts {@code podium <args>} in {@code workDir} with extra environment variables. */
+  public static PodiumProcess start(
+      Path workDir, List<String> args, java.util.Map<String, String> extraEnvironment)
+      throws IOException {
+    String jar = System.getProperty("podium.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("podium.jar not built: run through failsafe (mvn verify)");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(jar);
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    var environment = builder.environment();
+    environment.clear();
+    environment.put("PATH", "/usr/bin:/bin");
+    environment.put("HOME", workDir.toString());
+    environment.put("AWS_REGION", "us-east-1");
+    environment.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    environment.put("AWS_CONFIG_FILE", workDir.resolve("no-aws-config").toString());
+    environment.put(
+        "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-aws-credentials").toString());
+    environment.putAll(extraEnvironment);
+    Path out = Files.createTempFile(workDir, "podium-out", ".txt");
+    Path err = Files.createTempFile(workDir, "podium-err", ".txt");
+    Process process =
+        builder
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    return new PodiumProcess(process, out, err);
+  }
+
+  /** A TCP port nothing listens on right now. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Waits until something accepts connections on 127.0.0.1:{@code port}. */
+  public PodiumProcess awaitListening(int port, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("podium exited: " + output(), () -> !process.isAlive())
+        .until(() -> accepts(port));
+    return this;
+  }
+
+  /** Waits until the process printed {@code text} on stdout. */
+  public PodiumProcess awaitOutput(String text, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("podium exited: " + output(), () -> !process.isAlive())
+        .until(() -> stdout().contains(text));
+    return this;
+  }
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  public String output() {
+    return "stdout:\n" + stdout() + "\nstderr:\n" + stderr();
+  }
+
+  /** The exit code of a process that has ended. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Asks the process to stop (SIGTERM) and waits for its exit code. */
+  public int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("podium did not stop within " + timeout + ": " + output());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+}
