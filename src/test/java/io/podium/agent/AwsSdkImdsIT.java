@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.podium.core.Credentials;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class AwsSdkImdsIT {
   void setUp() {
     callers.permit(
         "127.0.0.1",
-        TestPods.running("team-a", "web", "127.0.0.1"),
+        TestPods.running("team-a", "web").withIp("127.0.0.1").build(),
         "arn:aws:iam::123456789012:role/reader");
   }
 
@@ -105,7 +106,7 @@ class AwsSdkImdsIT {
 
   @Test
   void failsCleanlyForAPodWithoutRole() {
-    callers.noRole("127.0.0.1", TestPods.running("team-a", "batch", "127.0.0.1"));
+    callers.noRole("127.0.0.1", TestPods.running("team-a", "batch").withIp("127.0.0.1").build());
     imds = new LoopbackImds(MetadataSettings.builder().build(), callers);
 
     try (InstanceProfileCredentialsProvider provider = provider(imds.server.port())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podium.core.Credentials;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +49,7 @@ class BotocoreImdsIT {
   void setUp() {
     callers.permit(
         "127.0.0.1",
-        TestPods.running("team-a", "web", "127.0.0.1"),
+        TestPods.running("team-a", "web").withIp("127.0.0.1").build(),
         "arn:aws:iam::123456789012:role/reader");
   }
 

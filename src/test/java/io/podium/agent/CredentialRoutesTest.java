@@ -11,6 +11,7 @@ import io.podium.core.PodIdentity;
 import io.podium.core.RoleOutcome;
 import io.podium.core.StsCallException;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,8 @@ class CredentialRoutesTest {
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   private final JsonMapper json = JsonMapper.builder().build();
-  private final PodIdentity web = TestPods.running("team-a", "web", "10.0.0.5");
-  private final PodIdentity api = TestPods.running("team-b", "api", "10.0.0.6");
+  private final PodIdentity web = TestPods.running("team-a", "web").withIp("10.0.0.5").build();
+  private final PodIdentity api = TestPods.running("team-b", "api").withIp("10.0.0.6").build();
   private EmbeddedImds imds;
 
   @BeforeEach
@@ -152,13 +153,13 @@ class CredentialRoutesTest {
         .contains("2030-01-02T04:04:05Z")
         .contains("team-a/web")
         .contains(web.uid())
-        .contains(TestPods.NODE)
+        .contains(TestPods.DEFAULT_NODE)
         .contains("credentials");
     assertThat(audit.getFirst().getMDCPropertyMap())
         .containsEntry("pod.namespace", "team-a")
         .containsEntry("pod.name", "web")
         .containsEntry("pod.uid", web.uid())
-        .containsEntry("pod.node", TestPods.NODE)
+        .containsEntry("pod.node", TestPods.DEFAULT_NODE)
         .containsEntry("iam.role", READER)
         .containsEntry("iam.session_name", "podium-web")
         .containsEntry("credentials.access_key_id", credentials.accessKeyId())
@@ -193,7 +194,7 @@ class CredentialRoutesTest {
 
   @Test
   void answers404WhenThePodHasNoRole() {
-    imds.callers.noRole("10.0.0.7", TestPods.running("team-c", "batch", "10.0.0.7"));
+    imds.callers.noRole("10.0.0.7", TestPods.running("team-c", "batch").withIp("10.0.0.7").build());
     Connection pod = imds.connect("10.0.0.7");
 
     assertThat(pod.get(LIST).status()).isEqualTo(404);
@@ -208,7 +209,7 @@ class CredentialRoutesTest {
         "10.0.0.8",
         RoleOutcome.Refusal.POLICY_DENIED,
         "namespace team-d does not permit role admin",
-        TestPods.running("team-d", "job", "10.0.0.8"));
+        TestPods.running("team-d", "job").withIp("10.0.0.8").build());
     Connection pod = imds.connect("10.0.0.8");
 
     Reply list = pod.get(LIST);

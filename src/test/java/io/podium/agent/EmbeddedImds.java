@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.podium.testing.MutableClock;
+import io.podium.testing.TestPods;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,7 +60,7 @@ final class EmbeddedImds {
 
   /** A new connection from {@code ip}. */
   Connection connect(String ip) {
-    return connectFrom(new InetSocketAddress(TestPods.address(ip), 40_000));
+    return connectFrom(new InetSocketAddress(TestPods.ip(ip), 40_000));
   }
 
   /** A new connection from any kind of peer address. */

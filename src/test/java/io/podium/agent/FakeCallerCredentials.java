@@ -11,6 +11,7 @@ import io.podium.core.RoleOutcome;
 import io.podium.core.RoleSource;
 import io.podium.core.SessionRequest;
 import io.podium.core.StsCallException;
+import io.podium.testing.TestPods;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,15 +63,14 @@ final class FakeCallerCredentials implements CallerCredentials<ImdsDocuments> {
     RoleArn role = RoleArn.parse(roleArn);
     SessionRequest request = SessionRequest.of(role, "podium-" + pod.name(), Duration.ofHours(1));
     roles.put(
-        TestPods.address(ip),
-        new RoleOutcome.Permitted(pod, role, RoleSource.POD_ANNOTATION, request));
+        TestPods.ip(ip), new RoleOutcome.Permitted(pod, role, RoleSource.POD_ANNOTATION, request));
     reissue(ip, validity);
     return this;
   }
 
   /** New credentials for the permitted caller at {@code ip} (a refresh). */
   Credentials reissue(String ip, Duration validity) {
-    RoleOutcome.Permitted permitted = (RoleOutcome.Permitted) roles.get(TestPods.address(ip));
+    RoleOutcome.Permitted permitted = (RoleOutcome.Permitted) roles.get(TestPods.ip(ip));
     int n = keys.incrementAndGet();
     Instant now = clock.instant();
     Credentials credentials =
@@ -93,7 +93,7 @@ final class FakeCallerCredentials implements CallerCredentials<ImdsDocuments> {
                 + "/"
                 + permitted.request().sessionName());
     issued.put(
-        TestPods.address(ip),
+        TestPods.ip(ip),
         new CachedCredentials<>(
             permitted.request(),
             issuedCredentials,
@@ -103,40 +103,40 @@ final class FakeCallerCredentials implements CallerCredentials<ImdsDocuments> {
   }
 
   FakeCallerCredentials noRole(String ip, PodIdentity pod) {
-    roles.put(TestPods.address(ip), new RoleOutcome.NoRole(pod));
+    roles.put(TestPods.ip(ip), new RoleOutcome.NoRole(pod));
     return this;
   }
 
   FakeCallerCredentials refuse(
       String ip, RoleOutcome.Refusal kind, String reason, PodIdentity pod) {
-    roles.put(TestPods.address(ip), new RoleOutcome.Refused(kind, reason, pod));
+    roles.put(TestPods.ip(ip), new RoleOutcome.Refused(kind, reason, pod));
     return this;
   }
 
   FakeCallerCredentials unavailable(String ip, String reason) {
-    roles.put(TestPods.address(ip), new RoleOutcome.Unavailable(reason));
+    roles.put(TestPods.ip(ip), new RoleOutcome.Unavailable(reason));
     return this;
   }
 
   FakeCallerCredentials stsFails(String ip, StsCallException failure) {
-    stsFailures.put(TestPods.address(ip), failure);
+    stsFailures.put(TestPods.ip(ip), failure);
     return this;
   }
 
   /** The next credentials request from {@code ip} waits for the returned future. */
   CompletableFuture<CredentialOutcome<ImdsDocuments>> holdNextCredentials(String ip) {
     CompletableFuture<CredentialOutcome<ImdsDocuments>> future = new CompletableFuture<>();
-    pending.put(TestPods.address(ip), future);
+    pending.put(TestPods.ip(ip), future);
     return future;
   }
 
   /** What {@link #credentials} would answer now for {@code ip}, without a pending override. */
   CredentialOutcome<ImdsDocuments> outcomeFor(String ip) {
-    return outcome(TestPods.address(ip));
+    return outcome(TestPods.ip(ip));
   }
 
   Credentials credentialsOf(String ip) {
-    return issued.get(TestPods.address(ip)).credentials();
+    return issued.get(TestPods.ip(ip)).credentials();
   }
 
   List<String> secrets() {

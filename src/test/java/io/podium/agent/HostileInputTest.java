@@ -6,6 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.podium.agent.EmbeddedImds.Connection;
 import io.podium.agent.EmbeddedImds.Reply;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,8 @@ class HostileInputTest {
                 .requestTimeout(Duration.ofSeconds(10))
                 .idleTimeout(Duration.ofSeconds(60))
                 .build());
-    imds.callers.permit("10.0.0.5", TestPods.running("team-a", "web", "10.0.0.5"), ROLE);
+    imds.callers.permit(
+        "10.0.0.5", TestPods.running("team-a", "web").withIp("10.0.0.5").build(), ROLE);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podium.agent.EmbeddedImds.Connection;
 import io.podium.agent.EmbeddedImds.Reply;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +29,8 @@ class ImdsTokenTest {
   void setUp() {
     imds = new EmbeddedImds(MetadataSettings.builder().build());
     imds.callers
-        .permit("10.0.0.5", TestPods.running("team-a", "web", "10.0.0.5"), ROLE)
-        .permit("10.0.0.6", TestPods.running("team-b", "api", "10.0.0.6"), ROLE);
+        .permit("10.0.0.5", TestPods.running("team-a", "web").withIp("10.0.0.5").build(), ROLE)
+        .permit("10.0.0.6", TestPods.running("team-b", "api").withIp("10.0.0.6").build(), ROLE);
   }
 
   @AfterEach

@@ -3,6 +3,8 @@ package io.podium.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podium.testing.LogCapture;
+import io.podium.testing.MutableClock;
+import io.podium.testing.TestPods;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -31,7 +33,7 @@ class PassthroughTest {
   void setUp() throws Exception {
     callers.permit(
         "127.0.0.1",
-        TestPods.running("team-a", "web", "127.0.0.1"),
+        TestPods.running("team-a", "web").withIp("127.0.0.1").build(),
         "arn:aws:iam::123456789012:role/reader");
     upstream =
         new FakeUpstream()

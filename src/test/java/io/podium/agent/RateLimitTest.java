@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podium.agent.EmbeddedImds.Connection;
 import io.podium.agent.EmbeddedImds.Reply;
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +28,11 @@ class RateLimitTest {
     imds.callers
         .permit(
             "10.0.0.5",
-            TestPods.running("team-a", "web", "10.0.0.5"),
+            TestPods.running("team-a", "web").withIp("10.0.0.5").build(),
             "arn:aws:iam::123456789012:role/reader")
         .permit(
             "10.0.0.6",
-            TestPods.running("team-a", "api", "10.0.0.6"),
+            TestPods.running("team-a", "api").withIp("10.0.0.6").build(),
             "arn:aws:iam::123456789012:role/reader");
   }
 

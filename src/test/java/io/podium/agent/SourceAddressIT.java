@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podium.testing.LogCapture;
+import io.podium.testing.TestPods;
 import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,11 +34,11 @@ class SourceAddressIT {
     callers
         .permit(
             "127.0.0.1",
-            TestPods.running("team-a", "web", "127.0.0.1"),
+            TestPods.running("team-a", "web").withIp("127.0.0.1").build(),
             "arn:aws:iam::123456789012:role/reader")
         .permit(
             "127.0.0.2",
-            TestPods.running("team-b", "api", "127.0.0.2"),
+            TestPods.running("team-b", "api").withIp("127.0.0.2").build(),
             "arn:aws:iam::123456789012:role/writer");
     imds =
         new LoopbackImds(

@@ -92,4 +92,35 @@ class CommandLineTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("embedded STS emulator");
   }
+
+  @Test
+  void refusesBadMetadataOptionsWithWhatToFix() {
+    Run listen =
+        run("standalone", "--pods-file", "f", "--region", "us-east-1", "--imds-listen", "8181");
+    Run regex =
+        run(
+            "standalone",
+            "--pods-file",
+            "f",
+            "--region",
+            "us-east-1",
+            "--allow-route-regexp",
+            "latest/(meta-data");
+    Run upstream =
+        run(
+            "standalone",
+            "--pods-file",
+            "f",
+            "--region",
+            "us-east-1",
+            "--metadata-upstream",
+            "ftp://x");
+
+    assertThat(listen.exitCode()).isEqualTo(2);
+    assertThat(listen.err()).contains("--imds-listen").contains("HOST:PORT");
+    assertThat(regex.exitCode()).isEqualTo(2);
+    assertThat(regex.err()).contains("--allow-route-regexp");
+    assertThat(upstream.exitCode()).isEqualTo(2);
+    assertThat(upstream.err()).contains("--metadata-upstream");
+  }
 }

@@ -4,6 +4,7 @@ import static io.podium.sts.StsReplies.code;
 import static io.podium.sts.StsReplies.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.testing.MutableClock;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class AssumeRoleParametersTest {
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
   private static final String READER = "arn:aws:iam::123456789012:role/reader";
 
-  private final StsEmulator emulator = StsEmulator.builder().clock(new TestClock(NOW)).build();
+  private final StsEmulator emulator = StsEmulator.builder().clock(new MutableClock(NOW)).build();
 
   @AfterEach
   void close() {

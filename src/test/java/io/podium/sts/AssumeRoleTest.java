@@ -6,6 +6,7 @@ import static io.podium.sts.StsReplies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podium.sts.StsReplies.ReturnedCredentials;
+import io.podium.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,7 @@ class AssumeRoleTest {
   private static final String READER = "arn:aws:iam::210987654321:role/team/reader";
   private static final String USER = "arn:aws:iam::123456789012:user/podium-emulator";
 
-  private final TestClock clock = new TestClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private StsEmulator emulator = StsEmulator.builder().clock(clock).build();
 
   @AfterEach

@@ -5,6 +5,7 @@ import static io.podium.sts.StsReplies.message;
 import static io.podium.sts.StsReplies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ class AssumeRoleWithWebIdentityTest {
   private static final String PROVIDER =
       "arn:aws:iam::123456789012:oidc-provider/oidc.example.test/cluster";
 
-  private final TestClock clock = new TestClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private StsEmulator emulator = StsEmulator.builder().clock(clock).build();
 
   @AfterEach

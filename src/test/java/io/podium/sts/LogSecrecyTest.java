@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podium.core.RoleArn;
 import io.podium.sts.StsReplies.ReturnedCredentials;
 import io.podium.testing.LogCapture;
+import io.podium.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class LogSecrecyTest {
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
-  private final TestClock clock = new TestClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private final StsEmulator emulator = StsEmulator.builder().clock(clock).build();
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podium.core.RoleArn;
 import io.podium.sts.Authentication.Authenticated;
 import io.podium.sts.Authentication.Rejected;
+import io.podium.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +17,7 @@ class SigV4VerifierTest {
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
   private static final String USER_ARN = "arn:aws:iam::123456789012:user/podium-emulator";
 
-  private final TestClock clock = new TestClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private final SessionStore sessions = new SessionStore();
   private final SigV4Verifier verifier =
       new SigV4Verifier(

@@ -3,6 +3,7 @@ package io.podium.sts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.podium.testing.IsolatedProcess;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.podium.sts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.podium.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ class StsEmulatorSdkIT {
   private static final String READER = "arn:aws:iam::210987654321:role/team/reader";
   private static final String LONG = "arn:aws:iam::210987654321:role/long";
 
-  private final TestClock clock = TestClock.atSystemTime();
+  private final MutableClock clock = new MutableClock(java.time.Instant.now());
   private final List<StsClient> clients = new ArrayList<>();
   private StsEmulator emulator;
 

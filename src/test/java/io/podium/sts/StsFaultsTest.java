@@ -4,6 +4,7 @@ import static io.podium.sts.StsReplies.code;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podium.testing.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,7 @@ class StsFaultsTest {
   private static final String READER = "arn:aws:iam::123456789012:role/reader";
   private static final String WRITER = "arn:aws:iam::123456789012:role/writer";
 
-  private final StsEmulator emulator = StsEmulator.builder().clock(new TestClock(NOW)).build();
+  private final StsEmulator emulator = StsEmulator.builder().clock(new MutableClock(NOW)).build();
 
   @AfterEach
   void close() {

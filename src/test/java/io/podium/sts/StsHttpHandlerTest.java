@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.podium.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ class StsHttpHandlerTest {
 
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
 
-  private final StsEmulator emulator = StsEmulator.builder().clock(new TestClock(NOW)).build();
+  private final StsEmulator emulator = StsEmulator.builder().clock(new MutableClock(NOW)).build();
 
   @AfterEach
   void close() {

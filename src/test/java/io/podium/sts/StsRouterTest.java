@@ -5,6 +5,7 @@ import static io.podium.sts.StsReplies.message;
 import static io.podium.sts.StsReplies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ class StsRouterTest {
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
 
   private final StsEmulator emulator =
-      StsEmulator.builder().clock(new TestClock(NOW)).accountId("111122223333").build();
+      StsEmulator.builder().clock(new MutableClock(NOW)).accountId("111122223333").build();
 
   @AfterEach
   void close() {

@@ -1,14 +1,12 @@
-package io.podium.aws;
+package io.podium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podium.aws.StsSettings;
 import io.podium.core.RoleArn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,17 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import software.amazon.awssdk.regions.Region;
 
-/**
- * {@code io.podium.cli.StsOptions} and {@code DurationConverter} as picocli sees them, mixed into a
- * command. They are package-private in {@code io.podium.cli}; this test lives with the settings it
- * produces and reaches them reflectively (it may move to {@code io.podium.cli} with the command
- * that mixes them in).
- */
+/** {@link StsOptions} and {@link DurationConverter} as picocli sees them, mixed into a command. */
 class StsOptionsTest {
 
   @Command(name = "podium-test")
   static final class Host {
-    @Mixin final Object sts = newOptions();
+    @Mixin final StsOptions sts = new StsOptions();
   }
 
   @Test
@@ -80,10 +73,12 @@ class StsOptionsTest {
   @Test
   void usesTheDefaultRegionOnlyWhenNoneIsGiven() throws Exception {
     CommandLine command = parse();
-    assertThat(invoke(command, "settings", "us-west-2").region()).isEqualTo(Region.US_WEST_2);
+    assertThat(((Host) command.getCommand()).sts.settings("us-west-2").region())
+        .isEqualTo(Region.US_WEST_2);
 
     CommandLine withRegion = parse("--region", "eu-central-1");
-    assertThat(invoke(withRegion, "settings", "us-west-2").region()).isEqualTo(Region.EU_CENTRAL_1);
+    assertThat(((Host) withRegion.getCommand()).sts.settings("us-west-2").region())
+        .isEqualTo(Region.EU_CENTRAL_1);
   }
 
   @Test
@@ -149,44 +144,12 @@ class StsOptionsTest {
   }
 
   private static StsSettings settings(String... args) {
-    try {
-      return invoke(parse(args), "settings");
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
+    return ((Host) parse(args).getCommand()).sts.settings();
   }
 
   private static CommandLine parse(String... args) {
     CommandLine command = new CommandLine(new Host());
     command.parseArgs(args);
     return command;
-  }
-
-  private static StsSettings invoke(CommandLine command, String name, String... arguments)
-      throws ReflectiveOperationException {
-    Object options = ((Host) command.getCommand()).sts;
-    Class<?>[] types = new Class<?>[arguments.length];
-    java.util.Arrays.fill(types, String.class);
-    Method method = options.getClass().getDeclaredMethod(name, types);
-    method.setAccessible(true);
-    try {
-      return (StsSettings) method.invoke(options, (Object[]) arguments);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw e;
-    }
-  }
-
-  private static Object newOptions() {
-    try {
-      Constructor<?> constructor =
-          Class.forName("io.podium.cli.StsOptions").getDeclaredConstructor();
-      constructor.setAccessible(true);
-      return constructor.newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -1,0 +1,80 @@
+package io.podium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podium.agent.ImdsDocuments;
+import io.podium.agent.MetadataServer;
+import io.podium.agent.MetadataSettings;
+import io.podium.aws.StsCredentialIssuer;
+import io.podium.aws.StsSettings;
+import io.podium.core.CallerCredentials;
+import io.podium.core.CredentialOutcome;
+import io.podium.core.RoleOutcome;
+import io.podium.metrics.BrokerMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** Every metric the parts register is documented in docs/metrics.md. */
+class MetricsDocumentationTest {
+
+  @Test
+  void everyRegisteredMetricIsInTheDocs() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Clock clock = Clock.systemUTC();
+    new BrokerMetrics(registry).watch(() -> 0, () -> 0);
+    StsCredentialIssuer issuer =
+        new StsCredentialIssuer(
+            StsSettings.forRegion(Region.US_EAST_1)
+                .withEndpointOverride(URI.create("http://127.0.0.1:9")),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")),
+            registry,
+            clock);
+    MetadataServer server =
+        new MetadataServer(MetadataSettings.builder().build(), new NobodyHere(), registry, clock);
+    try {
+      List<String> exported =
+          registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
+      String docs = Files.readString(Path.of("docs/metrics.md"));
+
+      assertThat(exported).hasSizeGreaterThanOrEqualTo(13);
+      for (String name : exported) {
+        assertThat(docs).as("docs/metrics.md documents %s", name).contains("`" + name + "`");
+      }
+    } finally {
+      server.close();
+      issuer.close();
+    }
+  }
+
+  /** The name as scraped: counters carry a {@code _total} suffix their snapshot leaves out. */
+  private static String exportedName(MetricSnapshot snapshot) {
+    String name = snapshot.getMetadata().getPrometheusName();
+    return snapshot instanceof CounterSnapshot ? name + "_total" : name;
+  }
+
+  private static final class NobodyHere implements CallerCredentials<ImdsDocuments> {
+    @Override
+    public CompletionStage<RoleOutcome> role(InetAddress caller) {
+      return CompletableFuture.completedFuture(new RoleOutcome.Unavailable("nobody"));
+    }
+
+    @Override
+    public CompletionStage<CredentialOutcome<ImdsDocuments>> credentials(InetAddress caller) {
+      return CompletableFuture.completedFuture(
+          new CredentialOutcome.NotIssued<>(new RoleOutcome.Unavailable("nobody")));
+    }
+  }
+}
