@@ -77,6 +77,15 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
     return stub(entries.get(key));
   }
 
+  /**
+   * Not the objects themselves: fabric8 must hand the first list's objects to the handlers as they
+   * arrive, instead of looking them up here once the list is complete (which would yield stubs).
+   */
+  @Override
+  public boolean isFullState() {
+    return false;
+  }
+
   /** {@code namespace/name}, or the name alone for cluster-scoped objects, as fabric8 keys them. */
   static String key(String namespace, String name) {
     return namespace == null || namespace.isEmpty()
