@@ -127,6 +127,18 @@ final class ClusterFixture implements AutoCloseable {
                 .formatted(until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
   }
 
+  /** Lets a pod {@link #terminate}d go: without its finalizer, the mock deletes it. */
+  void release(String namespace, String name) {
+    cluster
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            "[{\"op\": \"remove\", \"path\": \"/metadata/finalizers\"}]");
+  }
+
   static String arn(String role) {
     return ACCOUNT_ROLES + role;
   }
