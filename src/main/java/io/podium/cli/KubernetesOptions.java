@@ -94,28 +94,38 @@ final class KubernetesOptions {
   }
 
   /**
-   * A client of the cluster: {@code --kubeconfig}, else in-cluster or the usual kubeconfig.
+   * Checks that a cluster configuration exists: {@code --kubeconfig} readable, else in-cluster or
+   * the usual kubeconfig.
    *
-   * @throws ParameterException when no cluster configuration can be found, saying what to give
+   * @throws ParameterException when none can be found, saying what to give
    */
-  KubernetesClient client(Map<String, String> environment) {
-    Config config;
+  void validate(Map<String, String> environment) {
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {
         throw invalid("--kubeconfig " + kubeconfig + " does not exist or cannot be read");
       }
+    } else if (!clusterConfigAvailable(environment)) {
+      throw invalid(
+          "no pod source: give --pods-file FILE, or --kubeconfig FILE, or run in a pod of the"
+              + " cluster (in-cluster service account), or set KUBECONFIG");
+    }
+  }
+
+  /**
+   * A client of the cluster, from {@code --kubeconfig}, else in-cluster or the usual kubeconfig.
+   *
+   * @throws KubeconfigException when the kubeconfig cannot be used, saying why
+   */
+  KubernetesClient client() {
+    Config config;
+    if (kubeconfig != null) {
       try {
         config = Config.fromKubeconfig(kubeconfig.toFile());
-      } catch (KubernetesClientException | IllegalArgumentException e) {
-        throw invalid(
-            "--kubeconfig " + kubeconfig + " is not a usable kubeconfig: " + e.getMessage());
+      } catch (KubernetesClientException e) {
+        throw new KubeconfigException(
+            "--kubeconfig " + kubeconfig + " is not a usable kubeconfig: " + e.getMessage(), e);
       }
     } else {
-      if (!clusterConfigAvailable(environment)) {
-        throw invalid(
-            "no pod source: give --pods-file FILE, or --kubeconfig FILE, or run in a pod of the"
-                + " cluster (in-cluster service account), or set KUBECONFIG");
-      }
       config = Config.autoConfigure(null);
     }
     return new KubernetesClientBuilder().withConfig(config).build();
@@ -137,6 +147,13 @@ final class KubernetesOptions {
     }
     String home = environment.get("HOME");
     return home != null && Files.isReadable(Path.of(home, ".kube", "config"));
+  }
+
+  /** A kubeconfig that exists but cannot be used. */
+  static final class KubeconfigException extends RuntimeException {
+    KubeconfigException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private RuntimeException invalid(String message) {

@@ -1,5 +1,6 @@
 package io.podium.cli;
 
+import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.kubernetes.PodSourceException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
@@ -72,7 +73,7 @@ final class StandaloneCommand implements Callable<Integer> {
       out.flush();
       shutdown.await();
       log.info("stopping");
-    } catch (PodSourceException e) {
+    } catch (PodSourceException | KubeconfigException e) {
       // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
       log.error("cannot start: {}", e.getMessage());
       spec.commandLine().getErr().println("podium standalone: " + e.getMessage());
@@ -105,11 +106,9 @@ final class StandaloneCommand implements Callable<Integer> {
       return new StandaloneProcess.PodSource.File(podsFile);
     }
     String node = kubernetes.node();
+    kubernetes.validate(System.getenv());
     return new StandaloneProcess.PodSource.Cluster(
-        () -> kubernetes.client(System.getenv()),
-        node,
-        kubernetes.podWait(),
-        kubernetes.syncTimeout());
+        kubernetes::client, node, kubernetes.podWait(), kubernetes.syncTimeout());
   }
 
   static void warnAboutOpenNamespaces(CredentialOptions credentials) {
