@@ -53,6 +53,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class KubernetesApiMock implements AutoCloseable {
 
+  // The mock logs every request at INFO through java.util.logging; thousands of them drown the
+  // build's output. Held in a field: JUL keeps loggers weakly, and a collected one loses its level.
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final ScriptedDispatcher dispatcher;
 
