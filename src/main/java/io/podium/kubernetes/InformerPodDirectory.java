@@ -67,6 +67,8 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<ServiceAccount> serviceAccounts;
+  private final java.util.Map<SharedIndexInformer<?>, CompletableFuture<Void>> firstListHandled =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Builds the informers; nothing is sent to the API server until {@link #start}.
@@ -193,6 +195,9 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     for (SharedIndexInformer<?> informer : informers) {
       futures.add(informer.start().toCompletableFuture());
+      // Synced means listed; the handlers hear the listed objects on their own thread, and
+      // onList after the last of them.
+      futures.add(firstListHandled.get(informer));
     }
     try {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
@@ -235,7 +240,9 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
     // The default namespace index would keep a second map of every key; nothing here uses it.
     informer.removeNamespaceIndex();
     informer.itemStore(new MetadataOnlyStore<>(factory));
-    informer.addEventHandler(new Handler<>(changed, deleted, resource));
+    CompletableFuture<Void> listed = new CompletableFuture<>();
+    firstListHandled.put(informer, listed);
+    informer.addEventHandler(new Handler<>(changed, deleted, resource, listed));
     return informer;
   }
 
@@ -244,11 +251,22 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
     private final Consumer<T> changed;
     private final Consumer<T> deleted;
     private final KubernetesMetrics.Resource resource;
+    private final CompletableFuture<Void> listed;
 
-    Handler(Consumer<T> changed, Consumer<T> deleted, KubernetesMetrics.Resource resource) {
+    Handler(
+        Consumer<T> changed,
+        Consumer<T> deleted,
+        KubernetesMetrics.Resource resource,
+        CompletableFuture<Void> listed) {
       this.changed = changed;
       this.deleted = deleted;
       this.resource = resource;
+      this.listed = listed;
+    }
+
+    @Override
+    public void onList(String resourceVersion, boolean remainedEmpty) {
+      listed.complete(null);
     }
 
     @Override
