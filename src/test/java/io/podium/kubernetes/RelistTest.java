@@ -38,6 +38,7 @@ class RelistTest {
     fixture.start();
     assertThat(names()).containsExactlyInAnyOrder("leaving", "staying");
 
+    await().atMost(Duration.ofSeconds(10)).until(() -> fixture.api.openPodWatches() > 0);
     fixture.api.severPodWatches();
     fixture.cluster.pods().inNamespace("shop").withName("leaving").delete();
     fixture.create(ApiObjects.pod("shop", "arriving").ip("10.0.0.3").build());
