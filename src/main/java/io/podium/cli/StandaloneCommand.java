@@ -52,10 +52,14 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
+  @Mixin InterceptionOptions interception;
 
   @Override
   public Integer call() {
     logging.apply();
+    if (interception.runsOnce()) {
+      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+    }
     StandaloneProcess.Config config = config();
     warnAboutOpenNamespaces(credentials);
     try (ShutdownSignal shutdown = new ShutdownSignal();
@@ -74,6 +78,7 @@ final class StandaloneCommand implements Callable<Integer> {
   private StandaloneProcess.Config config() {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
+    var metadataSettings = metadata.settings(stsSettings.region().id());
     return new StandaloneProcess.Config(
         podsFile,
         credentials.baseArn(),
@@ -81,7 +86,8 @@ final class StandaloneCommand implements Callable<Integer> {
         credentials.brokerSettings(chained),
         credentials.stsWait(),
         stsSettings,
-        metadata.settings(stsSettings.region().id()));
+        metadataSettings,
+        interception.settings(metadataSettings.listen()));
   }
 
   static void warnAboutOpenNamespaces(CredentialOptions credentials) {

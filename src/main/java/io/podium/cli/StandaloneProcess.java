@@ -15,6 +15,9 @@ import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
 import io.podium.kubernetes.FilePodDirectory;
 import io.podium.metrics.BrokerMetrics;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.ProcessCommandRunner;
+import io.podium.node.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -51,11 +54,13 @@ final class StandaloneProcess implements AutoCloseable {
       BrokerSettings broker,
       Duration stsWait,
       StsSettings sts,
-      MetadataSettings metadata) {}
+      MetadataSettings metadata,
+      Optional<InterceptionSettings> interception) {}
 
   private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
+  private final Optional<RuleManager> interceptionRules;
 
   private StandaloneProcess(
       Config config, AwsCredentialsProvider baseCredentials, PrometheusRegistry registry) {
@@ -69,6 +74,25 @@ final class StandaloneProcess implements AutoCloseable {
           Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-sts-", 0).factory());
       closeInReverse.push(() -> shutdown(stsCalls));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
+
+      // The rule goes in before the metadata API answers: a pod that races the start-up is
+      // refused, never sent to the node's own credentials. Closing stops the checks only.
+      interceptionRules =
+          config
+              .interception()
+              .map(
+                  settings ->
+                      RuleManager.create(
+                          settings,
+                          new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
+                          scheduler,
+                          registry));
+      interceptionRules.ifPresent(
+          rules -> {
+            closeInReverse.push(rules);
+            rules.install();
+            rules.startChecking();
+          });
 
       StsCredentialIssuer issuer =
           new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
@@ -91,7 +115,8 @@ final class StandaloneProcess implements AutoCloseable {
           new FilePodDirectory(
               config.podsFile(),
               config.roleBaseArn(),
-              List.of(),
+              // Callers from the addresses the rule sends pods to are the node itself: 403.
+              config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of()),
               FilePodDirectory.DEFAULT_POLL_INTERVAL,
               clock,
               scheduler);
@@ -125,6 +150,11 @@ final class StandaloneProcess implements AutoCloseable {
 
   InetSocketAddress metadataAddress() {
     return metadataServer.address();
+  }
+
+  /** Whether the process may receive pods: the interception rule, when managed, is in place. */
+  boolean ready() {
+    return interceptionRules.map(RuleManager::ready).orElse(true);
   }
 
   int sessionCount() {
