@@ -69,10 +69,7 @@ final class BackendDetector {
     }
     List<RuleBackend> backends = new ArrayList<>();
     for (IptablesFlavor flavor : installedFlavors()) {
-      // A kind the kernel cannot serve (no ip_tables module for legacy) holds nothing of ours.
-      if (runner.run(List.of(flavor.save(IpFamily.IPV4), "-t", "nat")).succeeded()) {
-        backends.add(new IptablesBackend(runner, flavor));
-      }
+      backends.add(new IptablesBackend(runner, flavor));
     }
     if (runner.available("nft")) {
       backends.add(nftables());

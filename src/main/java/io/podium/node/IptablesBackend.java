@@ -127,7 +127,9 @@ final class IptablesBackend implements RuleBackend {
 
   @Override
   public boolean remove(IpFamily family) {
-    Installed installed = read(family);
+    // Without -t: iptables-legacy-save -t nat would create the nat table of a kind the node does
+    // not use; the whole dump lists only tables that exist.
+    Installed installed = read(family, List.of(flavor.save(family), "-c"));
     if (!installed.chainExists() && installed.jumps().isEmpty()) {
       return false;
     }
@@ -151,8 +153,12 @@ final class IptablesBackend implements RuleBackend {
       boolean chainExists, List<IptablesSave.Rule> jumps, List<IptablesSave.Rule> rules) {}
 
   private Installed read(IpFamily family) {
-    String save = flavor.save(family);
-    CommandRunner.Result result = runner.run(List.of(save, "-t", "nat", "-c"));
+    return read(family, List.of(flavor.save(family), "-t", "nat", "-c"));
+  }
+
+  private Installed read(IpFamily family, List<String> command) {
+    String save = command.getFirst();
+    CommandRunner.Result result = runner.run(command);
     if (!result.succeeded()) {
       throw new InterceptionException(
           save + " failed with exit code " + result.exitCode() + ": " + result.firstError());

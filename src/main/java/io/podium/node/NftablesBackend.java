@@ -12,9 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The interception as native nftables, for nodes without iptables: a table of Podium's own per
  * family ({@code ip podium}, {@code ip6 podium}) holding one nat chain on the prerouting hook, at
  * priority {@value #PRIORITY} — ahead of the usual dstnat (-100) of kube-proxy and iptables-nft, so
- * that Podium's DNAT decides first. Writes are one {@code nft -f} transaction that declares,
- * deletes and re-creates the table; reads use {@code nft -j} (JSON) and compare each rule's
- * expressions with the wanted ones, counters aside.
+ * that Podium's DNAT decides first. Writes are one {@code nft -f} transaction: it refills the chain
+ * when the table holds Podium's chain and nothing else (table and chain keep their place), and
+ * otherwise declares, deletes and re-creates the table. Reads use {@code nft -j} (JSON) and compare
+ * each rule's expressions with the wanted ones, counters aside.
  */
 final class NftablesBackend implements RuleBackend {
 
@@ -51,6 +52,19 @@ final class NftablesBackend implements RuleBackend {
               + wanted.destination());
     }
     return rules;
+  }
+
+  /**
+   * The {@code nft -f} script that refills Podium's chain with {@code wanted} when the table holds
+   * that chain only: the table and chain keep their place and handles.
+   */
+  static String refill(RuleSpec wanted) {
+    String chain = wanted.family().nftFamily() + " " + TABLE + " " + CHAIN;
+    StringBuilder script = new StringBuilder("flush chain ").append(chain).append('\n');
+    for (String rule : ruleLines(wanted)) {
+      script.append("add rule ").append(chain).append(' ').append(rule).append('\n');
+    }
+    return script.toString();
   }
 
   /** The {@code nft -f} script that replaces the family's table with {@code wanted}. */
@@ -137,7 +151,8 @@ final class NftablesBackend implements RuleBackend {
 
   @Override
   public void install(RuleSpec wanted) {
-    CommandRunner.Result result = runner.run(List.of("nft", "-f", "-"), script(wanted));
+    String script = holdsOurChainOnly(wanted.family()) ? refill(wanted) : script(wanted);
+    CommandRunner.Result result = runner.run(List.of("nft", "-f", "-"), script);
     if (!result.succeeded()) {
       throw new InterceptionException(
           "nft -f failed with exit code " + result.exitCode() + ": " + result.firstError());
@@ -172,6 +187,21 @@ final class NftablesBackend implements RuleBackend {
       }
     }
     return false;
+  }
+
+  /** Whether the family's table exists and holds exactly Podium's chain, as Podium made it. */
+  private boolean holdsOurChainOnly(IpFamily family) {
+    if (!tableExists(family)) {
+      return false;
+    }
+    JsonNode listing = list(List.of("nft", "-j", "list", "table", family.nftFamily(), TABLE));
+    List<JsonNode> chains = new ArrayList<>();
+    for (JsonNode entry : listing.path("nftables")) {
+      if (entry.has("chain")) {
+        chains.add(entry.get("chain"));
+      }
+    }
+    return chains.size() == 1 && isOurChain(chains.getFirst());
   }
 
   private static boolean isOurChain(JsonNode chain) {

@@ -182,7 +182,7 @@ class IptablesBackendTest {
 
   @Test
   void removeDeletesTheJumpAndTheChainAndNothingElse() {
-    runner.answer(SAVE, installed(0, 0));
+    runner.answer("iptables-nft-save -c", installed(0, 0));
     runner.answer("iptables-nft-restore --noflush --wait=10", "");
 
     assertThat(backend.remove(IpFamily.IPV4)).isTrue();
@@ -196,7 +196,7 @@ class IptablesBackendTest {
 
   @Test
   void removeWritesNothingWhenNothingOfPodiumsIsThere() {
-    runner.answer(SAVE, nat("[3:180] -A PREROUTING -j KUBE-SERVICES"));
+    runner.answer("iptables-nft-save -c", nat("[3:180] -A PREROUTING -j KUBE-SERVICES"));
 
     assertThat(backend.remove(IpFamily.IPV4)).isFalse();
     assertThat(runner.calls("iptables-nft-restore")).isEmpty();
@@ -207,14 +207,14 @@ class IptablesBackendTest {
     FakeCommandRunner legacyRunner =
         new FakeCommandRunner()
             .installed("ip6tables-legacy-save")
-            .answer("ip6tables-legacy-save -t nat -c", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
+            .answer("ip6tables-legacy-save -c", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
     IptablesBackend legacy = new IptablesBackend(legacyRunner, IptablesFlavor.LEGACY);
 
     assertThat(legacy.remove(IpFamily.IPV6)).isFalse();
     assertThat(legacy.name()).isEqualTo("iptables-legacy");
     assertThat(legacyRunner.calls())
         .extracting(FakeCommandRunner.Call::command)
-        .containsExactly("ip6tables-legacy-save -t nat -c");
+        .containsExactly("ip6tables-legacy-save -c");
   }
 
   @Test

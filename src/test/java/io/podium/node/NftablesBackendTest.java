@@ -137,7 +137,39 @@ class NftablesBackendTest {
   }
 
   @Test
-  void installFeedsTheScriptToNft() {
+  void installCreatesTheWholeTableWhenThereIsNone() {
+    runner.answer("nft -j list tables ip", TABLES_WITHOUT_PODIUM);
+    runner.answer("nft -f -", "");
+
+    backend.install(WANTED);
+
+    assertThat(runner.calls("nft -f -").getFirst().stdin())
+        .isEqualTo(NftablesBackend.script(WANTED));
+  }
+
+  @Test
+  void repairRefillsPodiumsChainInPlace() {
+    runner.answer("nft -j list tables ip", TABLES_WITH_PODIUM);
+    runner.answer("nft -j list table ip podium", table(-110, 0, 0, ""));
+    runner.answer("nft -f -", "");
+
+    backend.install(WANTED);
+
+    assertThat(runner.calls("nft -f -").getFirst().stdin())
+        .isEqualTo(
+            """
+            flush chain ip podium metadata
+            add rule ip podium metadata iifname "cali*" ip daddr 169.254.169.254 tcp dport 80 \
+            counter dnat to 10.0.0.1:8181
+            add rule ip podium metadata iifname != "eth0" ip daddr 169.254.169.254 tcp dport 80 \
+            counter dnat to 10.0.0.1:8181
+            """);
+  }
+
+  @Test
+  void repairReplacesATableSomeoneElseChanged() {
+    runner.answer("nft -j list tables ip", TABLES_WITH_PODIUM);
+    runner.answer("nft -j list table ip podium", table(0, 0, 0, ""));
     runner.answer("nft -f -", "");
 
     backend.install(WANTED);
