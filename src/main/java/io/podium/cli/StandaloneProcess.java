@@ -78,21 +78,7 @@ final class StandaloneProcess implements AutoCloseable {
       // The rule goes in before the metadata API answers: a pod that races the start-up is
       // refused, never sent to the node's own credentials. Closing stops the checks only.
       interceptionRules =
-          config
-              .interception()
-              .map(
-                  settings ->
-                      RuleManager.create(
-                          settings,
-                          new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
-                          scheduler,
-                          registry));
-      interceptionRules.ifPresent(
-          rules -> {
-            closeInReverse.push(rules);
-            rules.install();
-            rules.startChecking();
-          });
+          config.interception().map(settings -> startInterception(settings, registry));
 
       StsCredentialIssuer issuer =
           new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
@@ -136,6 +122,26 @@ final class StandaloneProcess implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Installs the rule now and checks it from then on, on a thread of its own. */
+  private RuleManager startInterception(
+      InterceptionSettings settings, PrometheusRegistry registry) {
+    // Checks run programs that may take seconds on a busy node: never on the broker's timers.
+    ScheduledExecutorService checks =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("podium-interception").daemon().factory());
+    closeInReverse.push(() -> shutdown(checks));
+    RuleManager rules =
+        RuleManager.create(
+            settings,
+            new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
+            new ExecutorScheduler(checks),
+            registry);
+    closeInReverse.push(rules);
+    rules.install();
+    rules.startChecking();
+    return rules;
   }
 
   /**

@@ -127,6 +127,10 @@ final class IptablesBackend implements RuleBackend {
 
   @Override
   public boolean remove(IpFamily family) {
+    if (!runner.available(flavor.save(family))) {
+      // No ip6tables of this kind on the node: nothing of Podium's can be in it.
+      return false;
+    }
     // Without -t: iptables-legacy-save -t nat would create the nat table of a kind the node does
     // not use; the whole dump lists only tables that exist.
     Installed installed = read(family, List.of(flavor.save(family), "-c"));

@@ -218,6 +218,14 @@ class IptablesBackendTest {
   }
 
   @Test
+  void removeSkipsAFamilyWhoseProgramsAreNotInstalled() {
+    FakeCommandRunner ipv4Only = new FakeCommandRunner().installed("iptables-nft-save");
+
+    assertThat(new IptablesBackend(ipv4Only, IptablesFlavor.NFT).remove(IpFamily.IPV6)).isFalse();
+    assertThat(ipv4Only.calls()).isEmpty();
+  }
+
+  @Test
   void aFailingSaveIsReportedWithWhatTheProgramSaid() {
     runner.answer(
         SAVE,
