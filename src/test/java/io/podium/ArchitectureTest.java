@@ -49,7 +49,11 @@ class ArchitectureTest {
   @Test
   void adaptersMeetOnlyThroughCore() {
     String[] adapters = {
-      "io.podium.agent..", "io.podium.aws..", "io.podium.sts..", "io.podium.kubernetes.."
+      "io.podium.agent..",
+      "io.podium.aws..",
+      "io.podium.sts..",
+      "io.podium.kubernetes..",
+      "io.podium.node.."
     };
     for (String adapter : adapters) {
       String[] others =

@@ -17,10 +17,16 @@ import io.podium.core.RoleOutcome;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.KubernetesPodEvents;
 import io.podium.metrics.BrokerMetrics;
+import io.podium.node.BackendChoice;
+import io.podium.node.CommandRunner;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.InterfaceMatch;
+import io.podium.node.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +77,19 @@ class MetricsDocumentationTest {
             clock);
     MetadataServer server =
         new MetadataServer(MetadataSettings.builder().build(), new NobodyHere(), registry, clock);
+    // Native nftables needs nothing but nft to be "installed"; nothing is run.
+    RuleManager rules =
+        RuleManager.create(
+            InterceptionSettings.forListener(
+                List.of(InterfaceMatch.parse("cali+")),
+                InetAddress.ofLiteral("10.0.0.1"),
+                Optional.of(InetAddress.ofLiteral("fd00::1")),
+                new InetSocketAddress(8181),
+                BackendChoice.NFTABLES,
+                Duration.ofSeconds(10)),
+            new NftOnly(),
+            (delay, task) -> () -> {},
+            registry);
     try {
       List<String> exported =
           registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
@@ -81,6 +100,7 @@ class MetricsDocumentationTest {
         assertThat(docs).as("docs/metrics.md documents %s", name).contains("`" + name + "`");
       }
     } finally {
+      rules.close();
       server.close();
       issuer.close();
       events.close();
@@ -93,6 +113,18 @@ class MetricsDocumentationTest {
   private static String exportedName(MetricSnapshot snapshot) {
     String name = snapshot.getMetadata().getPrometheusName();
     return snapshot instanceof CounterSnapshot ? name + "_total" : name;
+  }
+
+  private static final class NftOnly implements CommandRunner {
+    @Override
+    public boolean available(String program) {
+      return program.equals("nft");
+    }
+
+    @Override
+    public Result run(List<String> command, String stdin) {
+      throw new AssertionError("nothing may run: " + command);
+    }
   }
 
   private static final class NobodyHere implements CallerCredentials<ImdsDocuments> {

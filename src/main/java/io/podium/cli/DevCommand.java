@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,7 +124,9 @@ final class DevCommand implements Callable<Integer> {
               credentials.brokerSettings(chained),
               credentials.stsWait(),
               stsSettings,
-              metadata.settings(stsSettings.region().id()));
+              metadata.settings(stsSettings.region().id()),
+              // dev mode never touches the host's rules.
+              Optional.empty());
       StaticCredentialsProvider base =
           StaticCredentialsProvider.create(
               AwsBasicCredentials.create(bootstrap.accessKeyId(), bootstrap.secretAccessKey()));

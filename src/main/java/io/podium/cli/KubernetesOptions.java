@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -64,9 +65,23 @@ final class KubernetesOptions {
               + " then Podium exits, saying why (default: ${DEFAULT-VALUE}).")
   Duration syncTimeout = Duration.ofSeconds(60);
 
+  @Option(
+      names = "--ready-taint",
+      paramLabel = "KEY",
+      description =
+          "Remove this taint (every effect with this key) from --node once the metadata API"
+              + " serves and the interception rule is in place, so that pods needing a role are"
+              + " scheduled only where they will be answered. Register nodes with it (kubelet"
+              + " --register-with-taints); needs get and patch on nodes.")
+  String readyTaint;
+
+  Optional<String> readyTaint() {
+    return Optional.ofNullable(readyTaint).map(String::strip).filter(key -> !key.isEmpty());
+  }
+
   /** Whether any option here was given, which a pods file excludes. */
   boolean anyGiven() {
-    return kubeconfig != null;
+    return kubeconfig != null || readyTaint != null;
   }
 
   /** The validated node name. */

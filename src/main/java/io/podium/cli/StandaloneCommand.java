@@ -58,10 +58,14 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
+  @Mixin InterceptionOptions interception;
 
   @Override
   public Integer call() {
     logging.apply();
+    if (interception.runsOnce()) {
+      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+    }
     StandaloneProcess.Config config = config();
     warnAboutOpenNamespaces(credentials);
     try (ShutdownSignal shutdown = new ShutdownSignal();
@@ -85,6 +89,7 @@ final class StandaloneCommand implements Callable<Integer> {
   private StandaloneProcess.Config config() {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
+    var metadataSettings = metadata.settings(stsSettings.region().id());
     return new StandaloneProcess.Config(
         podSource(),
         credentials.baseArn(),
@@ -92,7 +97,8 @@ final class StandaloneCommand implements Callable<Integer> {
         credentials.brokerSettings(chained),
         credentials.stsWait(),
         stsSettings,
-        metadata.settings(stsSettings.region().id()));
+        metadataSettings,
+        interception.settings(metadataSettings.listen()));
   }
 
   /** Exactly one pod source: the pods file, or the cluster. */
@@ -108,7 +114,11 @@ final class StandaloneCommand implements Callable<Integer> {
     String node = kubernetes.node();
     kubernetes.validate(System.getenv());
     return new StandaloneProcess.PodSource.Cluster(
-        kubernetes::client, node, kubernetes.podWait(), kubernetes.syncTimeout());
+        kubernetes::client,
+        node,
+        kubernetes.podWait(),
+        kubernetes.syncTimeout(),
+        kubernetes.readyTaint());
   }
 
   static void warnAboutOpenNamespaces(CredentialOptions credentials) {

@@ -20,6 +20,10 @@ import io.podium.kubernetes.FilePodDirectory;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.KubernetesPodEvents;
 import io.podium.metrics.BrokerMetrics;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.NodeTaintRemover;
+import io.podium.node.ProcessCommandRunner;
+import io.podium.node.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -60,7 +64,11 @@ final class StandaloneProcess implements AutoCloseable {
      * @param client opens the API client (validated by the command; opened when the process starts)
      */
     record Cluster(
-        Supplier<KubernetesClient> client, String node, Duration podWait, Duration syncTimeout)
+        Supplier<KubernetesClient> client,
+        String node,
+        Duration podWait,
+        Duration syncTimeout,
+        Optional<String> readyTaint)
         implements PodSource {}
   }
 
@@ -72,11 +80,14 @@ final class StandaloneProcess implements AutoCloseable {
       BrokerSettings broker,
       Duration stsWait,
       StsSettings sts,
-      MetadataSettings metadata) {}
+      MetadataSettings metadata,
+      Optional<InterceptionSettings> interception) {}
 
   private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
+  private final Optional<RuleManager> interceptionRules;
+  private Runnable whenServing = () -> {};
 
   private StandaloneProcess(
       Config config, AwsCredentialsProvider baseCredentials, PrometheusRegistry registry) {
@@ -90,6 +101,11 @@ final class StandaloneProcess implements AutoCloseable {
           Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-sts-", 0).factory());
       closeInReverse.push(() -> shutdown(stsCalls));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
+
+      // The rule goes in before the metadata API answers: a pod that races the start-up is
+      // refused, never sent to the node's own credentials. Closing stops the checks only.
+      interceptionRules =
+          config.interception().map(settings -> startInterception(settings, registry));
 
       StsCredentialIssuer issuer =
           new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
@@ -118,6 +134,7 @@ final class StandaloneProcess implements AutoCloseable {
       metadataServer = new MetadataServer(config.metadata(), callers, registry, clock);
       closeInReverse.push(metadataServer);
       metadataServer.start();
+      whenServing.run();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -130,7 +147,8 @@ final class StandaloneProcess implements AutoCloseable {
         new FilePodDirectory(
             file.path(),
             config.roleBaseArn(),
-            List.of(),
+            // Callers from the addresses the rule sends pods to are the node itself: 403.
+            config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of()),
             FilePodDirectory.DEFAULT_POLL_INTERVAL,
             clock,
             scheduler);
@@ -151,6 +169,11 @@ final class StandaloneProcess implements AutoCloseable {
       PrometheusRegistry registry) {
     KubernetesClient client = cluster.client().get();
     closeInReverse.push(client);
+    cluster
+        .readyTaint()
+        .ifPresent(
+            key ->
+                whenServing = () -> removeTaint(new NodeTaintRemover(client, cluster.node(), key)));
     InformerPodDirectory directory =
         new InformerPodDirectory(
             client,
@@ -174,6 +197,40 @@ final class StandaloneProcess implements AutoCloseable {
         events);
   }
 
+  /** Off the start-up path: the API server may be slow, and serving must not wait for it. */
+  private static void removeTaint(NodeTaintRemover remover) {
+    Thread.ofVirtual()
+        .name("podium-ready-taint")
+        .start(
+            () -> {
+              try {
+                remover.remove();
+              } catch (RuntimeException e) {
+                log.warn("could not remove the node's start-up taint: {}", e.getMessage());
+              }
+            });
+  }
+
+  /** Installs the rule now and checks it from then on, on a thread of its own. */
+  private RuleManager startInterception(
+      InterceptionSettings settings, PrometheusRegistry registry) {
+    // Checks run programs that may take seconds on a busy node: never on the broker's timers.
+    ScheduledExecutorService checks =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("podium-interception").daemon().factory());
+    closeInReverse.push(() -> shutdown(checks));
+    RuleManager rules =
+        RuleManager.create(
+            settings,
+            new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
+            new ExecutorScheduler(checks),
+            registry);
+    closeInReverse.push(rules);
+    rules.install();
+    rules.startChecking();
+    return rules;
+  }
+
   /**
    * Starts the process; on failure, closes whatever had started.
    *
@@ -186,6 +243,11 @@ final class StandaloneProcess implements AutoCloseable {
 
   InetSocketAddress metadataAddress() {
     return metadataServer.address();
+  }
+
+  /** Whether the process may receive pods: the interception rule, when managed, is in place. */
+  boolean ready() {
+    return interceptionRules.map(RuleManager::ready).orElse(true);
   }
 
   int sessionCount() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.podium.sts.BootstrapCredentials;
 import io.podium.sts.StsEmulator;
@@ -47,6 +49,7 @@ class KubernetesStandaloneIT {
   private static NamespacedKubernetesClient cluster;
   private static StsEmulator sts;
   private static PodiumProcess podium;
+  private static final String READY_TAINT = "podium.io/agent-not-ready";
   private static int imdsPort;
   private static int stsPort;
 
@@ -64,6 +67,24 @@ class KubernetesStandaloneIT {
                 .onNode("node-2")
                 .ip("127.0.0.1")
                 .role("shop-other")
+                .build())
+        .create();
+    cluster
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("node-1")
+                .endMetadata()
+                .withNewSpec()
+                .addNewTaint()
+                .withKey(READY_TAINT)
+                .withEffect("NoSchedule")
+                .endTaint()
+                .addNewTaint()
+                .withKey("someone-elses")
+                .withEffect("NoExecute")
+                .endTaint()
+                .endSpec()
                 .build())
         .create();
     Path kubeconfig = api.writeKubeconfig(workDir.resolve("kubeconfig"));
@@ -92,7 +113,9 @@ class KubernetesStandaloneIT {
                 "--metadata-upstream",
                 "none",
                 "--max-requests-per-second",
-                "0"),
+                "0",
+                "--ready-taint",
+                READY_TAINT),
             Map.of(
                 "AWS_ACCESS_KEY_ID", bootstrap.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY", bootstrap.secretAccessKey()));
@@ -134,6 +157,17 @@ class KubernetesStandaloneIT {
     assertThat(podium.output())
         .doesNotContain(credentials.secretAccessKey())
         .doesNotContain(((AwsSessionCredentials) credentials).sessionToken());
+  }
+
+  @Test
+  void removesOnlyItsStartUpTaintOnceItServes() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.nodes().withName("node-1").get().getSpec().getTaints())
+                    .extracting(Taint::getKey)
+                    .containsExactly("someone-elses"));
   }
 
   @Test

@@ -66,10 +66,31 @@ class DeployManifestsTest {
               assertThat(env.getValueFrom().getFieldRef().getFieldPath())
                   .isEqualTo("spec.nodeName");
             });
-    var security = container.getSecurityContext();
-    assertThat(security.getRunAsNonRoot()).isTrue();
-    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
-    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
-    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getArgs()).contains("--iptables");
+    var init = pod.getInitContainers().getFirst();
+    assertThat(init.getArgs()).contains("standalone", "--install-rules-only");
+    for (var each : List.of(container, init)) {
+      var security = each.getSecurityContext();
+      assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+      assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+      assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(security.getCapabilities().getAdd())
+          .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    }
+  }
+
+  @Test
+  void theReadyTaintRoleOnlyReadsAndPatchesNodes() throws Exception {
+    ClusterRole role =
+        read("rbac.yaml").stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("podium-ready-taint"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(role.getRules()).hasSize(1);
+    assertThat(role.getRules().getFirst().getResources()).containsExactly("nodes");
+    assertThat(role.getRules().getFirst().getVerbs()).containsExactlyInAnyOrder("get", "patch");
   }
 }

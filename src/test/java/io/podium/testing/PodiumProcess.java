@@ -40,12 +40,25 @@ public final class PodiumProcess implements AutoCloseable {
   public static PodiumProcess start(
       Path workDir, List<String> args, java.util.Map<String, String> extraEnvironment)
       throws IOException {
+    return start(workDir, List.of(), args, extraEnvironment);
+  }
+
+  /**
+   * Starts {@code <launcher> java -jar podium.jar <args>}: the launcher runs the JVM elsewhere,
+   * e.g. {@code ip netns exec NAME} inside a network namespace.
+   */
+  public static PodiumProcess start(
+      Path workDir,
+      List<String> launcher,
+      List<String> args,
+      java.util.Map<String, String> extraEnvironment)
+      throws IOException {
     String jar = System.getProperty("podium.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("podium.jar not built: run through failsafe (mvn verify)");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(java);
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -131,6 +144,14 @@ public final class PodiumProcess implements AutoCloseable {
       throw new AssertionError("podium did not stop within " + timeout + ": " + output());
     }
     return process.exitValue();
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash or an OOM kill would, and waits for it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new AssertionError("podium did not die within 20 s");
+    }
   }
 
   @Override

@@ -1,0 +1,162 @@
+package io.podium.cli;
+
+import io.podium.node.BackendChoice;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.InterfaceMatch;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options of the interception rule that sends pods' metadata traffic to the agent, mixed into
+ * the commands that run on a node ({@code podium standalone}, later {@code podium agent}) — never
+ * into {@code podium dev}, which must not touch the host's rules.
+ */
+final class InterceptionOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(
+      names = "--iptables",
+      description =
+          "Install the rule that sends pods' TCP traffic for 169.254.169.254:80 (and"
+              + " [fd00:ec2::254]:80 with --host-ip6) arriving on --host-interface to --host-ip"
+              + " and the port of --imds-listen; check and repair it every --rule-check-interval."
+              + " The rule stays when Podium stops (pods are then refused, never given the node's"
+              + " credentials); only --cleanup removes it. Needs NET_ADMIN and the host network.")
+  boolean iptables;
+
+  @Option(
+      names = "--host-interface",
+      paramLabel = "IFACE",
+      split = ",",
+      description =
+          "Interface pods' traffic arrives on (repeatable, or comma-separated): a name (cni0,"
+              + " cbr0), a prefix with + (cali+ for Calico, eni+ for the AWS VPC CNI, lxc+ for"
+              + " Cilium, veth+), or ! and a name for every interface but that one (!eth0).")
+  List<String> hostInterfaces = new ArrayList<>();
+
+  @Option(
+      names = "--host-ip",
+      paramLabel = "IP",
+      description =
+          "The node's IPv4 address, where the rule sends pods (the pod's status.hostIP through"
+              + " the downward API).")
+  String hostIp;
+
+  @Option(
+      names = "--host-ip6",
+      paramLabel = "IP6",
+      description =
+          "The node's IPv6 address; given, pods' traffic for the IPv6 metadata address"
+              + " fd00:ec2::254 is sent there too. --imds-listen must then be a wildcard address.")
+  String hostIp6;
+
+  @Option(
+      names = "--iptables-backend",
+      paramLabel = "auto|legacy|nft|nftables",
+      defaultValue = "auto",
+      description =
+          "Where the rule goes: legacy (iptables-legacy), nft (iptables-nft), nftables (nft's"
+              + " own podium tables, for nodes without iptables), or auto: the kind the node's"
+              + " kubelet and kube-proxy already use (default: ${DEFAULT-VALUE}).")
+  BackendChoice backend = BackendChoice.AUTO;
+
+  @Option(
+      names = "--rule-check-interval",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How often the rule is checked, and rewritten when it is missing or changed (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration checkInterval = InterceptionSettings.DEFAULT_CHECK_INTERVAL;
+
+  @Option(
+      names = "--install-rules-only",
+      description =
+          "Install (or verify) the rule and exit 0, for a DaemonSet init container, so that the"
+              + " rule is in place before the node's pods start. Implies --iptables.")
+  boolean installRulesOnly;
+
+  @Option(
+      names = "--cleanup",
+      description =
+          "Remove exactly what Podium installed (its chain and jump, or its nftables tables, in"
+              + " both families; with --iptables-backend auto from every backend) and exit.")
+  boolean cleanup;
+
+  /** Whether the command runs once to manage the rule instead of serving. */
+  boolean runsOnce() {
+    return installRulesOnly || cleanup;
+  }
+
+  /**
+   * The validated settings, or empty when the rule is not managed.
+   *
+   * @param listen where the metadata API listens ({@code --imds-listen})
+   * @throws ParameterException when an option is missing or invalid, saying what to fix
+   */
+  Optional<InterceptionSettings> settings(InetSocketAddress listen) {
+    checkExclusive();
+    if (!iptables && !installRulesOnly) {
+      if (!hostInterfaces.isEmpty() || hostIp != null || hostIp6 != null) {
+        throw invalid(
+            "--host-interface, --host-ip and --host-ip6 take effect with --iptables only: add"
+                + " --iptables");
+      }
+      return Optional.empty();
+    }
+    if (hostIp == null) {
+      throw invalid(
+          "--iptables needs --host-ip: the node's IPv4 address, e.g. from the downward API's"
+              + " status.hostIP");
+    }
+    try {
+      List<InterfaceMatch> interfaces =
+          hostInterfaces.stream()
+              .filter(text -> !text.isBlank())
+              .map(InterfaceMatch::parse)
+              .toList();
+      return Optional.of(
+          InterceptionSettings.forListener(
+              interfaces,
+              address("--host-ip", hostIp),
+              Optional.ofNullable(hostIp6).map(text -> address("--host-ip6", text)),
+              listen,
+              backend,
+              checkInterval));
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  /**
+   * @throws ParameterException when both one-shot modes are asked for
+   */
+  void checkExclusive() {
+    if (installRulesOnly && cleanup) {
+      throw invalid("--install-rules-only and --cleanup exclude each other: choose one");
+    }
+  }
+
+  private InetAddress address(String option, String text) {
+    try {
+      return InetAddress.ofLiteral(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw invalid(option + " '" + text + "' is not an IP address");
+    }
+  }
+
+  private ParameterException invalid(String message) {
+    return new ParameterException(command.commandLine(), message);
+  }
+}

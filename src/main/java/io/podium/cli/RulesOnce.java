@@ -1,0 +1,105 @@
+package io.podium.cli;
+
+import io.podium.node.CommandRunner;
+import io.podium.node.InterceptionException;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.ProcessCommandRunner;
+import io.podium.node.RuleCheck;
+import io.podium.node.RuleManager;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * {@code --install-rules-only} and {@code --cleanup}: manage the interception rule once, print what
+ * was done, and exit (0 when the rule is in place or removed, 1 when it could not be).
+ */
+final class RulesOnce {
+
+  /** The longest one iptables, nft or conntrack call may take. */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  private RulesOnce() {}
+
+  static int run(InterceptionOptions options, InetSocketAddress listen, CommandLine commandLine) {
+    options.checkExclusive();
+    PrintWriter out = commandLine.getOut();
+    PrintWriter err = commandLine.getErr();
+    CommandRunner runner = new ProcessCommandRunner(COMMAND_TIMEOUT);
+    try {
+      if (options.cleanup) {
+        cleanup(options, runner, out);
+      } else {
+        InterceptionSettings settings = options.settings(listen).orElseThrow();
+        install(settings, runner, out);
+      }
+      return 0;
+    } catch (InterceptionException e) {
+      err.println("podium " + commandLine.getCommandName() + ": " + e.getMessage());
+      return 1;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static void install(
+      InterceptionSettings settings, CommandRunner runner, PrintWriter out) {
+    // Checks are never scheduled in this mode: the process exits once the rule is in place.
+    try (RuleManager rules =
+        RuleManager.create(
+            settings,
+            runner,
+            (delay, task) -> {
+              throw new IllegalStateException("no periodic checks with --install-rules-only");
+            },
+            new PrometheusRegistry())) {
+      List<RuleCheck> outcomes = rules.install();
+      for (RuleCheck outcome : outcomes) {
+        String family = outcome.family().label();
+        out.println(
+            switch (outcome) {
+              case RuleCheck.Installed(var _, long cut) ->
+                  family
+                      + ": installed with "
+                      + rules.backendName()
+                      + "; cut "
+                      + cut
+                      + " earlier connections to the real metadata service";
+              case RuleCheck.Repaired(var _, String difference, long cut) ->
+                  family
+                      + ": rewritten with "
+                      + rules.backendName()
+                      + " ("
+                      + difference
+                      + "); cut "
+                      + cut
+                      + " connections to the real metadata service";
+              case RuleCheck.Unchanged(var _, var _) ->
+                  family + ": already in place with " + rules.backendName();
+              case RuleCheck.Failed(var _, String reason) -> family + ": failed: " + reason;
+            });
+      }
+      for (String rule : rules.rules()) {
+        out.println("  " + rule);
+      }
+    }
+  }
+
+  private static void cleanup(InterceptionOptions options, CommandRunner runner, PrintWriter out) {
+    List<RuleManager.Removal> removals = RuleManager.cleanup(options.backend, runner);
+    boolean any = false;
+    for (RuleManager.Removal removal : removals) {
+      if (removal.removed()) {
+        any = true;
+        out.println(removal.family().label() + ": removed Podium's rule from " + removal.backend());
+      }
+    }
+    if (!any) {
+      out.println("nothing of Podium's was installed");
+    }
+  }
+}
