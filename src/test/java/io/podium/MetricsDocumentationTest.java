@@ -2,15 +2,21 @@ package io.podium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.InsecureChannelCredentials;
 import io.podium.agent.ImdsDocuments;
 import io.podium.agent.MetadataServer;
 import io.podium.agent.MetadataSettings;
+import io.podium.agent.remote.ServerAddress;
+import io.podium.agent.remote.ServerConnections;
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
 import io.podium.core.CallerCredentials;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.RoleOutcome;
 import io.podium.metrics.BrokerMetrics;
+import io.podium.testing.TestCertificates;
+import io.podium.tls.ReloadingTls;
+import io.podium.tls.TlsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -19,16 +25,22 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** Every metric the parts register is documented in docs/metrics.md. */
 class MetricsDocumentationTest {
+
+  @TempDir Path dir;
 
   @Test
   void everyRegisteredMetricIsInTheDocs() throws Exception {
@@ -44,6 +56,30 @@ class MetricsDocumentationTest {
             clock);
     MetadataServer server =
         new MetadataServer(MetadataSettings.builder().build(), new NobodyHere(), registry, clock);
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    ReloadingTls tls =
+        ReloadingTls.load(
+            TestCertificates.copyTo(dir).server(),
+            ReloadingTls.Side.SERVER,
+            Duration.ofMinutes(1),
+            timers);
+    TlsMetrics.register(registry, tls);
+    ServerConnections agent =
+        new ServerConnections(
+            new ServerConnections.Settings(
+                List.of(ServerAddress.parse("127.0.0.1:9")),
+                "node-a",
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(20),
+                Duration.ofSeconds(30),
+                "test"),
+            InsecureChannelCredentials.create(),
+            null,
+            clock,
+            timers,
+            registry);
     try {
       List<String> exported =
           registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
@@ -54,6 +90,9 @@ class MetricsDocumentationTest {
         assertThat(docs).as("docs/metrics.md documents %s", name).contains("`" + name + "`");
       }
     } finally {
+      agent.close();
+      tls.close();
+      timers.shutdownNow();
       server.close();
       issuer.close();
     }
