@@ -112,7 +112,9 @@ class AgentServerIT {
                 "--tls-ca",
                 dir.resolve("certs/ca.crt").toString(),
                 "--log-format",
-                "text"));
+                "text",
+                "--shutdown-delay",
+                "3s"));
     for (int port : serverPorts) {
       args.add("--server");
       args.add("127.0.0.1:" + port);
@@ -221,6 +223,13 @@ class AgentServerIT {
           assertThat(server.stop(Duration.ofSeconds(20))).isIn(0, 143);
         }
         assertThat(agent.isAlive()).isTrue();
+        // SIGTERM: the agent drains, answering (from memory, its server gone) until it stops.
+        agent.terminate();
+        agent.awaitOutput("stopping in", Duration.ofSeconds(10));
+        assertThat(
+                ImdsClient.get("127.0.0.1", imdsPort, "/latest/meta-data/iam/security-credentials/")
+                    .status())
+            .isEqualTo(200);
         assertThat(agent.stop(Duration.ofSeconds(20))).isIn(0, 143);
       }
     }

@@ -133,6 +133,19 @@ public final class PodiumProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Sends SIGTERM and returns at once, e.g. to watch the process drain. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Kills the process at once (SIGKILL): no shutdown hook, no goodbye to its peers. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("podium survived SIGKILL for 10 s");
+    }
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {

@@ -71,6 +71,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
         .handle(
             (response, failure) -> {
               if (failure != null) {
+                count(failure);
                 return refusal(failure);
               }
               metrics.lookup("ok");
@@ -120,7 +121,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
                           // Every replica away or STS failing: serve what we hold, down to the
                           // floor, as the broker does during an STS outage.
                           if (failure != null) {
-                            metrics.lookup("failed");
+                            count(failure);
                           }
                           return new CredentialOutcome.Issued<>(permitted, latest.get());
                         }
@@ -171,7 +172,6 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
   private RoleOutcome refusal(Throwable failure) {
     Throwable cause = unwrap(failure);
     ErrorReason reason = ErrorDetails.reason(cause);
-    metrics.lookup(reason == ErrorReason.ERROR_REASON_UNSPECIFIED ? "failed" : "refused");
     return switch (reason) {
       case ERROR_REASON_HOST_ADDRESS ->
           new RoleOutcome.Refused(
@@ -197,7 +197,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
     Optional<ErrorDetail> detail = ErrorDetails.detail(cause);
     ErrorReason reason =
         detail.map(ErrorDetail::getReason).orElse(ErrorReason.ERROR_REASON_UNSPECIFIED);
-    metrics.lookup(reason == ErrorReason.ERROR_REASON_UNSPECIFIED ? "failed" : "refused");
+    count(cause);
     String code =
         detail.map(ErrorDetail::getStsErrorCode).filter(c -> !c.isEmpty()).orElse("Unavailable");
     return switch (reason) {
@@ -210,6 +210,11 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
               permitted, new StsCallException.Unavailable(code, "STS is not answering", null));
       default -> new CredentialOutcome.NotIssued<>(refusal(cause));
     };
+  }
+
+  private void count(Throwable failure) {
+    boolean definite = ErrorDetails.reason(unwrap(failure)) != ErrorReason.ERROR_REASON_UNSPECIFIED;
+    metrics.lookup(definite ? "refused" : "failed");
   }
 
   private static Throwable unwrap(Throwable failure) {
