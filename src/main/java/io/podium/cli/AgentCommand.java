@@ -3,8 +3,11 @@ package io.podium.cli;
 import io.podium.agent.MetadataSettings;
 import io.podium.agent.remote.ServerAddress;
 import io.podium.agent.remote.ServerConnections;
+import io.podium.agent.remote.TokenFileCredentials;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,6 +118,15 @@ final class AgentCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   Duration shutdownDelay = Duration.ofSeconds(1);
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "The agent pod's projected service-account token, sent on every call (re-read each"
+              + " time), for servers run with --agent-auth token, e.g."
+              + " /var/run/secrets/podium/token.")
+  Path tokenFile;
+
   @Mixin TlsOptions tls;
   @Mixin MetadataOptions metadata;
 
@@ -124,7 +136,11 @@ final class AgentCommand implements Callable<Integer> {
     AgentProcess.Config config = config();
     try (ShutdownSignal shutdown = new ShutdownSignal();
         AgentProcess process =
-            AgentProcess.start(config, null, new PrometheusRegistry(), Clock.systemUTC())) {
+            AgentProcess.start(
+                config,
+                tokenFile == null ? null : new TokenFileCredentials(tokenFile),
+                new PrometheusRegistry(),
+                Clock.systemUTC())) {
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           "podium agent: metadata API on "
@@ -146,6 +162,9 @@ final class AgentCommand implements Callable<Integer> {
         addresses.add(ServerAddress.parse(server));
       }
       MetadataSettings metadataSettings = metadata.settings(region);
+      if (tokenFile != null && !Files.isReadable(tokenFile)) {
+        throw new IllegalArgumentException("--token-file " + tokenFile + " cannot be read");
+      }
       return new AgentProcess.Config(
           new ServerConnections.Settings(
               addresses,

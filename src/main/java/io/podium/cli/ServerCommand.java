@@ -1,12 +1,22 @@
 package io.podium.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.podium.kubernetes.TokenReviewAgentTokens;
 import io.podium.server.CertificateNodeAuthenticator;
+import io.podium.server.NodeAuthenticator;
+import io.podium.server.TokenNodeAuthenticator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,26 +88,86 @@ final class ServerCommand implements Callable<Integer> {
       description = "This replica's name in logs and leases (default: the host name).")
   String replicaId;
 
+  enum AgentAuth {
+    certificate,
+    token
+  }
+
+  @Option(
+      names = "--agent-auth",
+      paramLabel = "certificate|token",
+      defaultValue = "certificate",
+      description =
+          "How the server learns an agent's node: certificate (the URI SAN"
+              + " spiffe://podium/node/<node> of its client certificate, as podium certs issues"
+              + " them) or token (its projected service-account token: TokenReview, then the"
+              + " token's pod's node; agents may then share one certificate). Default:"
+              + " ${DEFAULT-VALUE}.")
+  AgentAuth agentAuth = AgentAuth.certificate;
+
+  @Option(
+      names = "--agent-token-audience",
+      paramLabel = "AUDIENCE",
+      defaultValue = "podium",
+      description =
+          "With --agent-auth token: the audience agents' projected tokens are issued for"
+              + " (default: ${DEFAULT-VALUE}).")
+  String tokenAudience = "podium";
+
+  @Option(
+      names = "--agent-service-account",
+      paramLabel = "NAMESPACE:NAME",
+      defaultValue = "podium:podium-agent",
+      split = ",",
+      description =
+          "With --agent-auth token: the agents' service accounts; tokens of any other are"
+              + " refused (default: ${DEFAULT-VALUE}).")
+  List<String> agentServiceAccounts = List.of("podium:podium-agent");
+
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     logging.apply();
     ServerProcess.Config config = config();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);
-    ServerProcess.Parts parts =
-        new ServerProcess.Parts(new CertificateNodeAuthenticator(), Function.identity());
-    try (ShutdownSignal shutdown = new ShutdownSignal();
-        DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
-        ServerProcess process =
-            ServerProcess.start(config, parts, base, new PrometheusRegistry(), Clock.systemUTC())) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("podium server " + config.replicaId() + ": agent API on " + process.address());
-      out.flush();
-      shutdown.await();
-      log.info("stopping");
+    Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    try {
+      // The API server is needed only in a cluster (token authentication, leases); the pods-file
+      // source and certificate authentication run without one.
+      KubernetesClient kubernetes = null;
+      if (agentAuth == AgentAuth.token) {
+        kubernetes = new KubernetesClientBuilder().build();
+        closeInReverse.push(kubernetes);
+      }
+      NodeAuthenticator authenticator =
+          kubernetes == null
+              ? new CertificateNodeAuthenticator()
+              : new TokenNodeAuthenticator(
+                  new TokenReviewAgentTokens(
+                      kubernetes,
+                      tokenAudience,
+                      Set.copyOf(agentServiceAccounts),
+                      Duration.ofSeconds(30),
+                      Clock.systemUTC()));
+      ServerProcess.Parts parts = new ServerProcess.Parts(authenticator, Function.identity());
+      try (ShutdownSignal shutdown = new ShutdownSignal();
+          DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
+          ServerProcess process =
+              ServerProcess.start(
+                  config, parts, base, new PrometheusRegistry(), Clock.systemUTC())) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("podium server " + config.replicaId() + ": agent API on " + process.address());
+        out.flush();
+        shutdown.await();
+        log.info("stopping");
+      }
+    } finally {
+      while (!closeInReverse.isEmpty()) {
+        closeInReverse.pop().close();
+      }
     }
     return 0;
   }
