@@ -2,9 +2,13 @@ package io.podium.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.podium.core.ExecutorScheduler;
+import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.TokenReviewAgentTokens;
 import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
+import io.podium.server.RendezvousOwnership;
+import io.podium.server.SessionOwnership;
 import io.podium.server.TokenNodeAuthenticator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
@@ -18,7 +22,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -124,6 +129,35 @@ final class ServerCommand implements Callable<Integer> {
               + " refused (default: ${DEFAULT-VALUE}).")
   List<String> agentServiceAccounts = List.of("podium:podium-agent");
 
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NAMESPACE",
+      description =
+          "Share the STS work between replicas: each keeps a coordination.k8s.io Lease in this"
+              + " namespace (usually its own), and every session is fetched and refreshed by one"
+              + " live replica only (rendezvous hashing), taken over when its owner's Lease"
+              + " expires. Without it, every replica fetches every session (see docs/server.md).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--lease-duration",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long a replica's Lease outlives its last renewal; a dead replica's sessions move"
+              + " within about this long (default: ${DEFAULT-VALUE}).")
+  Duration leaseDuration = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--lease-renew",
+      paramLabel = "DURATION",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description =
+          "How often a replica renews its Lease and reads the others' (default: ${DEFAULT-VALUE}).")
+  Duration leaseRenew = Duration.ofSeconds(2);
+
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
@@ -138,9 +172,28 @@ final class ServerCommand implements Callable<Integer> {
       // The API server is needed only in a cluster (token authentication, leases); the pods-file
       // source and certificate authentication run without one.
       KubernetesClient kubernetes = null;
-      if (agentAuth == AgentAuth.token) {
+      if (agentAuth == AgentAuth.token || leaseNamespace != null) {
         kubernetes = new KubernetesClientBuilder().build();
         closeInReverse.push(kubernetes);
+      }
+      SessionOwnership ownership = SessionOwnership.ALL;
+      if (leaseNamespace != null) {
+        ScheduledExecutorService leaseTimer =
+            Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("podium-leases").daemon().factory());
+        closeInReverse.push(leaseTimer::shutdownNow);
+        LeaseReplicas replicas =
+            new LeaseReplicas(
+                kubernetes,
+                leaseNamespace.strip(),
+                config.replicaId(),
+                leaseDuration,
+                leaseRenew,
+                Clock.systemUTC(),
+                new ExecutorScheduler(leaseTimer));
+        closeInReverse.push(replicas);
+        replicas.start();
+        ownership = new RendezvousOwnership(replicas);
       }
       NodeAuthenticator authenticator =
           kubernetes == null
@@ -152,7 +205,7 @@ final class ServerCommand implements Callable<Integer> {
                       Set.copyOf(agentServiceAccounts),
                       Duration.ofSeconds(30),
                       Clock.systemUTC()));
-      ServerProcess.Parts parts = new ServerProcess.Parts(authenticator, Function.identity());
+      ServerProcess.Parts parts = new ServerProcess.Parts(authenticator, ownership);
       try (ShutdownSignal shutdown = new ShutdownSignal();
           DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
           ServerProcess process =

@@ -6,7 +6,6 @@ import io.podium.aws.StsSettings;
 import io.podium.core.BrokerSettings;
 import io.podium.core.CredentialBroker;
 import io.podium.core.ExecutorScheduler;
-import io.podium.core.PodChangeListener;
 import io.podium.core.Prefetcher;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
@@ -15,7 +14,9 @@ import io.podium.server.AgentApiServer;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.NodeCredentialsService;
 import io.podium.server.NodeHub;
+import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
+import io.podium.server.SessionOwnership;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -61,9 +61,7 @@ final class ServerProcess implements AutoCloseable {
       String version) {}
 
   /** How the server learns agents' nodes and which sessions it owns; chosen by the command. */
-  record Parts(
-      NodeAuthenticator authenticator,
-      Function<PodChangeListener, PodChangeListener> prefetchFilter) {}
+  record Parts(NodeAuthenticator authenticator, SessionOwnership ownership) {}
 
   private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
   private final AgentApiServer server;
@@ -110,16 +108,19 @@ final class ServerProcess implements AutoCloseable {
       PodSource pods =
           PodSource.fromFile(config.podsFile(), config.roleBaseArn(), clock, scheduler);
       closeInReverse.push(pods.closer());
-      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, broker);
+      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);
       pods.listeners().accept(hub);
+      // Only the sessions this replica owns are fetched and refreshed here; the others' owners
+      // push theirs to the agents.
       pods.listeners()
           .accept(
-              parts
-                  .prefetchFilter()
-                  .apply(
-                      new Prefetcher(
-                          broker, config.decider(), pods.directory()::namespacePolicy, clock)));
+              new OwnedPrefetch(
+                  new Prefetcher(
+                      broker, config.decider(), pods.directory()::namespacePolicy, clock),
+                  config.decider(),
+                  pods.directory()::namespacePolicy,
+                  parts.ownership()));
       pods.start().run();
 
       ReloadingTls tls =

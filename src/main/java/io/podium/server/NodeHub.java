@@ -6,14 +6,13 @@ import io.podium.api.v1.PodState;
 import io.podium.api.v1.SessionCredentials;
 import io.podium.api.v1.SyncComplete;
 import io.podium.api.v1.WatchEvent;
-import io.podium.core.CachedCredentials;
-import io.podium.core.CredentialBroker;
 import io.podium.core.NamespacePolicy;
 import io.podium.core.PodChangeListener;
 import io.podium.core.PodIdentity;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
 import io.podium.core.SessionRequest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,23 +36,24 @@ public final class NodeHub implements PodChangeListener {
 
   private final RoleDecider decider;
   private final Function<String, NamespacePolicy> namespaces;
-  private final CredentialBroker<SessionCredentials> broker;
+  private final Clock clock;
 
   // All guarded by this.
   private final Map<String, Tracked> byUid = new HashMap<>();
   private final Map<String, Map<String, Tracked>> byNode = new HashMap<>();
   private final Map<String, Set<AgentStream>> streams = new HashMap<>();
+  // The latest credentials of every session a pod uses, as the broker rendered them. Kept here,
+  // not read back from the broker, so that streaming never counts as a request for a session.
+  private final Map<SessionRequest, SessionCredentials> latest = new HashMap<>();
+  private final Map<SessionRequest, Integer> podsPerSession = new HashMap<>();
 
   /** A pod, its encoded state, and the session it uses (if permitted). */
   private record Tracked(PodIdentity pod, PodState state, SessionRequest session) {}
 
-  public NodeHub(
-      RoleDecider decider,
-      Function<String, NamespacePolicy> namespaces,
-      CredentialBroker<SessionCredentials> broker) {
+  public NodeHub(RoleDecider decider, Function<String, NamespacePolicy> namespaces, Clock clock) {
     this.decider = decider;
     this.namespaces = namespaces;
-    this.broker = broker;
+    this.clock = clock;
   }
 
   @Override
@@ -68,6 +68,10 @@ public final class NodeHub implements PodChangeListener {
       return;
     }
     byUid.put(pod.uid(), tracked);
+    countSession(tracked.session(), 1);
+    if (previous != null) {
+      countSession(previous.session(), -1);
+    }
     if (pod.nodeName() != null) {
       byNode.computeIfAbsent(pod.nodeName(), n -> new LinkedHashMap<>()).put(pod.uid(), tracked);
       sendToNode(pod.nodeName(), WatchEvent.newBuilder().setPod(tracked.state()).build());
@@ -84,6 +88,7 @@ public final class NodeHub implements PodChangeListener {
     Tracked previous = byUid.remove(pod.uid());
     if (previous != null) {
       forget(previous);
+      countSession(previous.session(), -1);
     }
   }
 
@@ -102,6 +107,10 @@ public final class NodeHub implements PodChangeListener {
    */
   public synchronized void credentialsIssued(
       SessionRequest request, SessionCredentials credentials) {
+    if (!podsPerSession.containsKey(request)) {
+      return;
+    }
+    latest.put(request, credentials);
     WatchEvent event = credentialsEvent(credentials);
     for (Map.Entry<String, Set<AgentStream>> node : streams.entrySet()) {
       if (nodeUses(node.getKey(), request)) {
@@ -202,7 +211,25 @@ public final class NodeHub implements PodChangeListener {
   }
 
   private Optional<SessionCredentials> cachedCredentials(SessionRequest session) {
-    return broker.cached(session).map(CachedCredentials::rendered);
+    SessionCredentials credentials = latest.get(session);
+    if (credentials == null
+        || credentials.getExpirationUnixSeconds() <= clock.instant().getEpochSecond()) {
+      return Optional.empty();
+    }
+    return Optional.of(credentials);
+  }
+
+  private void countSession(SessionRequest session, int delta) {
+    if (session == null) {
+      return;
+    }
+    int count = podsPerSession.getOrDefault(session, 0) + delta;
+    if (count <= 0) {
+      podsPerSession.remove(session);
+      latest.remove(session);
+    } else {
+      podsPerSession.put(session, count);
+    }
   }
 
   private static WatchEvent credentialsEvent(SessionCredentials credentials) {

@@ -78,7 +78,7 @@ final class InProcessAgentApi implements AutoCloseable {
           new RoleResolver(BASE, Optional.empty()),
           new RolePolicy(true),
           SessionRequestFactory.withDefaults());
-  final NodeHub hub = new NodeHub(decider, directory::namespacePolicy, broker);
+  final NodeHub hub = new NodeHub(decider, directory::namespacePolicy, clock);
   final Prefetcher prefetcher = new Prefetcher(broker, decider, directory::namespacePolicy, clock);
   final AtomicBoolean ready = new AtomicBoolean(true);
   final NodeCredentialsService service =
