@@ -104,9 +104,9 @@ final class ServerProcess implements AutoCloseable {
               new Random());
       brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
 
-      // The pod source: the pods file now; informers plug in through PodSource.
-      PodSource pods =
-          PodSource.fromFile(config.podsFile(), config.roleBaseArn(), clock, scheduler);
+      // The pod source: the pods file now; informers plug in through ServerPodSource.
+      ServerPodSource pods =
+          ServerPodSource.fromFile(config.podsFile(), config.roleBaseArn(), clock, scheduler);
       closeInReverse.push(pods.closer());
       NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);

@@ -234,4 +234,68 @@ class AgentServerIT {
       }
     }
   }
+
+  /**
+   * The server's own credentials through the SDK's default chain as IRSA provides them in a
+   * cluster: a web-identity token file and a role, no keys anywhere, no metadata service.
+   */
+  @Test
+  void theServerGetsItsOwnCredentialsFromAWebIdentityTokenAsWithIrsa() throws Exception {
+    makeCertificates(workDir);
+    Path pods = workDir.resolve("pods.yaml");
+    Files.writeString(pods, PODS);
+    Path token = workDir.resolve("irsa-token");
+    java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    Files.writeString(
+        token,
+        base64.encodeToString("{\"alg\":\"RS256\",\"kid\":\"test\"}".getBytes())
+            + "."
+            + base64.encodeToString(
+                ("{\"iss\":\"https://oidc.example.test/cluster\","
+                        + "\"sub\":\"system:serviceaccount:podium:podium-server\","
+                        + "\"aud\":[\"sts.amazonaws.com\"],\"exp\":"
+                        + java.time.Instant.now().plusSeconds(3600).getEpochSecond()
+                        + "}")
+                    .getBytes())
+            + "."
+            + base64.encodeToString("unsigned".getBytes()));
+    int serverPort = PodiumProcess.freePort();
+    int imdsPort = PodiumProcess.freePort();
+    try (StsEmulator sts =
+        StsEmulator.builder().bootstrapCredentials(BootstrapCredentials.devDefaults()).build()) {
+      int stsPort = sts.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
+      try (PodiumProcess server =
+              PodiumProcess.start(
+                  workDir,
+                  serverArgs(workDir, pods, stsPort, serverPort, "replica-1"),
+                  Map.of(
+                      "AWS_ROLE_ARN",
+                      "arn:aws:iam::123456789012:role/podium-server",
+                      "AWS_WEB_IDENTITY_TOKEN_FILE",
+                      token.toString(),
+                      "AWS_ROLE_SESSION_NAME",
+                      "podium-server",
+                      "AWS_ENDPOINT_URL_STS",
+                      "http://127.0.0.1:" + stsPort));
+          PodiumProcess agent =
+              PodiumProcess.start(workDir, agentArgs(workDir, List.of(serverPort), imdsPort))) {
+        server.awaitOutput("agent API on", Duration.ofSeconds(60));
+        agent.awaitOutput("metadata API on", Duration.ofSeconds(60));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    ImdsClient.get(
+                                "127.0.0.1",
+                                imdsPort,
+                                "/latest/meta-data/iam/security-credentials/shop-web")
+                            .status()
+                        == 200);
+
+        assertThat(sts.stats().callCount("AssumeRoleWithWebIdentity")).isGreaterThanOrEqualTo(1);
+        assertThat(sts.stats().callCount("AssumeRole")).isEqualTo(2);
+      }
+    }
+  }
 }

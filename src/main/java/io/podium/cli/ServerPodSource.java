@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * the source today; the Kubernetes informers plug in here as a second factory ({@code
  * fromCluster}), and nothing else in the server changes.
  */
-record PodSource(
+record ServerPodSource(
     PodDirectory directory,
     Consumer<PodChangeListener> listeners,
     BooleanSupplier synced,
@@ -26,12 +26,12 @@ record PodSource(
     AutoCloseable closer) {
 
   /** The pods file (dev, tests, clusters without API access): synced once it has been read. */
-  static PodSource fromFile(
+  static ServerPodSource fromFile(
       Path file, Optional<RoleBaseArn> base, Clock clock, Scheduler scheduler) {
     FilePodDirectory directory =
         new FilePodDirectory(
             file, base, List.of(), FilePodDirectory.DEFAULT_POLL_INTERVAL, clock, scheduler);
-    return new PodSource(
+    return new ServerPodSource(
         directory, directory::addListener, () -> true, directory::start, directory);
   }
 }
