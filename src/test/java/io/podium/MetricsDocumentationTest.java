@@ -2,6 +2,10 @@ package io.podium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.InsecureChannelCredentials;
 import io.podium.agent.ImdsDocuments;
 import io.podium.agent.MetadataServer;
@@ -13,6 +17,8 @@ import io.podium.aws.StsSettings;
 import io.podium.core.CallerCredentials;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.RoleOutcome;
+import io.podium.kubernetes.InformerPodDirectory;
+import io.podium.kubernetes.KubernetesPodEvents;
 import io.podium.metrics.BrokerMetrics;
 import io.podium.testing.TestCertificates;
 import io.podium.tls.ReloadingTls;
@@ -27,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -46,7 +53,26 @@ class MetricsDocumentationTest {
   void everyRegisteredMetricIsInTheDocs() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
     Clock clock = Clock.systemUTC();
-    new BrokerMetrics(registry).watch(() -> 0, () -> 0);
+    BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
+    brokerMetrics.watch(() -> 0, () -> 0);
+    brokerMetrics.watchPrefetches(() -> 0);
+    // Informers only talk to the API server once started: built here, they only register metrics.
+    KubernetesClient kubernetes =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:9").build())
+            .build();
+    InformerPodDirectory directory =
+        new InformerPodDirectory(
+            kubernetes,
+            new InformerPodDirectory.Settings(
+                "node-1", Optional.empty(), Duration.ofMillis(500), Duration.ofSeconds(1)),
+            clock,
+            (delay, task) -> () -> {},
+            registry);
+    KubernetesPodEvents events =
+        new KubernetesPodEvents(
+            kubernetes, "node-1", clock, KubernetesPodEvents.DEFAULT_INTERVAL, registry);
     StsCredentialIssuer issuer =
         new StsCredentialIssuer(
             StsSettings.forRegion(Region.US_EAST_1)
@@ -85,7 +111,7 @@ class MetricsDocumentationTest {
           registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
       String docs = Files.readString(Path.of("docs/metrics.md"));
 
-      assertThat(exported).hasSizeGreaterThanOrEqualTo(13);
+      assertThat(exported).hasSizeGreaterThanOrEqualTo(24);
       for (String name : exported) {
         assertThat(docs).as("docs/metrics.md documents %s", name).contains("`" + name + "`");
       }
@@ -95,6 +121,9 @@ class MetricsDocumentationTest {
       timers.shutdownNow();
       server.close();
       issuer.close();
+      events.close();
+      directory.close();
+      kubernetes.close();
     }
   }
 

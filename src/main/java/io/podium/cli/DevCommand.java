@@ -117,7 +117,7 @@ final class DevCommand implements Callable<Integer> {
       boolean chained = stsSettings.chained();
       StandaloneProcess.Config config =
           new StandaloneProcess.Config(
-              podsFile,
+              new StandaloneProcess.PodSource.File(podsFile),
               credentials.baseArn(),
               credentials.roleDecider(chained),
               credentials.brokerSettings(chained),

@@ -1,9 +1,10 @@
 package io.podium.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.core.ExecutorScheduler;
 import io.podium.kubernetes.LeaseReplicas;
+import io.podium.kubernetes.PodSourceException;
 import io.podium.kubernetes.TokenReviewAgentTokens;
 import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
@@ -34,8 +35,8 @@ import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
- * {@code podium server}: watches pods, decides roles, calls STS, and streams each agent its own
- * node's pods and credentials over mutual TLS.
+ * {@code podium server}: watches pods (every node's, from the cluster or a pods file), decides
+ * roles, calls STS, and streams each agent its own node's pods and credentials over mutual TLS.
  */
 @Command(
     name = "server",
@@ -65,11 +66,39 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--pods-file",
       paramLabel = "FILE",
-      required = true,
       description =
-          "YAML file of Pod, Namespace and ServiceAccount manifests, reloaded when it changes"
-              + " (until the Kubernetes pod source lands, the only source).")
+          "Instead of a cluster: a YAML file of Pod, Namespace and ServiceAccount manifests,"
+              + " reloaded when it changes.")
   Path podsFile;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "kubeconfig of the cluster whose pods are served (all of them: the server serves every"
+              + " node). Without it: the in-cluster service account when running in a pod, else"
+              + " $KUBECONFIG or ~/.kube/config.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--pod-wait",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description =
+          "Longest an agent's lookup of an IP no pod holds yet waits for the pod's event"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration podWait = Duration.ofMillis(500);
+
+  @Option(
+      names = "--informer-sync-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Longest start-up waits for the first lists of pods, namespaces and service accounts;"
+              + " then the server exits, saying why (default: ${DEFAULT-VALUE}).")
+  Duration syncTimeout = Duration.ofSeconds(60);
 
   @Option(
       names = "--listen",
@@ -165,17 +194,17 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply();
-    ServerProcess.Config config = config();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);
     Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
     try {
-      // The API server is needed only in a cluster (token authentication, leases); the pods-file
-      // source and certificate authentication run without one.
+      // The API server is needed for the cluster pod source, token authentication and leases;
+      // the pods file with certificate authentication runs without one.
       KubernetesClient kubernetes = null;
-      if (agentAuth == AgentAuth.token || leaseNamespace != null) {
-        kubernetes = new KubernetesClientBuilder().build();
+      if (podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null) {
+        kubernetes = kubernetesOptions().client();
         closeInReverse.push(kubernetes);
       }
+      ServerProcess.Config config = config(kubernetes);
       SessionOwnership ownership = SessionOwnership.ALL;
       if (leaseNamespace != null) {
         ScheduledExecutorService leaseTimer =
@@ -196,7 +225,7 @@ final class ServerCommand implements Callable<Integer> {
         ownership = new RendezvousOwnership(replicas);
       }
       NodeAuthenticator authenticator =
-          kubernetes == null
+          agentAuth == AgentAuth.certificate
               ? new CertificateNodeAuthenticator()
               : new TokenNodeAuthenticator(
                   new TokenReviewAgentTokens(
@@ -217,6 +246,11 @@ final class ServerCommand implements Callable<Integer> {
         shutdown.await();
         log.info("stopping");
       }
+    } catch (PodSourceException | KubeconfigException e) {
+      // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
+      log.error("cannot start: {}", e.getMessage());
+      spec.commandLine().getErr().println("podium server: " + e.getMessage());
+      return 1;
     } finally {
       while (!closeInReverse.isEmpty()) {
         closeInReverse.pop().close();
@@ -225,12 +259,35 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ServerProcess.Config config() {
+  /** The cluster's client settings, checked: the same rules as podium standalone's. */
+  private KubernetesOptions kubernetesOptions() {
+    if (podsFile != null && kubeconfig != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--pods-file and --kubeconfig are two pod sources: give one of them");
+    }
+    KubernetesOptions options = new KubernetesOptions();
+    options.command = spec;
+    options.kubeconfig = kubeconfig;
+    options.podWait = podWait;
+    options.syncTimeout = syncTimeout;
+    options.validate(System.getenv());
+    return options;
+  }
+
+  private ServerProcess.Config config(KubernetesClient kubernetes) {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     try {
+      ServerPodSource.Factory pods =
+          podsFile != null
+              ? ServerPodSource.file(podsFile, credentials.baseArn())
+              : ServerPodSource.cluster(
+                  kubernetes,
+                  credentials.baseArn(),
+                  kubernetesOptions().podWait(),
+                  kubernetesOptions().syncTimeout());
       return new ServerProcess.Config(
-          podsFile,
+          pods,
           credentials.baseArn(),
           credentials.roleDecider(chained),
           credentials.brokerSettings(chained),

@@ -22,7 +22,6 @@ import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -47,7 +48,7 @@ final class ServerProcess implements AutoCloseable {
 
   /** Everything the process needs, validated by the command that built it. */
   record Config(
-      Path podsFile,
+      ServerPodSource.Factory podSource,
       Optional<RoleBaseArn> roleBaseArn,
       RoleDecider decider,
       BrokerSettings broker,
@@ -104,29 +105,18 @@ final class ServerProcess implements AutoCloseable {
               new Random());
       brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
 
-      // The pod source: the pods file now; informers plug in through ServerPodSource.
-      ServerPodSource pods =
-          ServerPodSource.fromFile(config.podsFile(), config.roleBaseArn(), clock, scheduler);
-      closeInReverse.push(pods.closer());
-      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
-      renderer.publishTo(hub::credentialsIssued);
-      pods.listeners().accept(hub);
-      // Only the sessions this replica owns are fetched and refreshed here; the others' owners
-      // push theirs to the agents.
-      pods.listeners()
-          .accept(
-              new OwnedPrefetch(
-                  new Prefetcher(
-                      broker, config.decider(), pods.directory()::namespacePolicy, clock),
-                  config.decider(),
-                  pods.directory()::namespacePolicy,
-                  parts.ownership()));
-      pods.start().run();
-
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);
       closeInReverse.push(tls);
       TlsMetrics.register(registry, tls);
+
+      ServerPodSource pods = config.podSource().create(clock, scheduler, registry);
+      closeInReverse.push(pods.closer());
+      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
+      renderer.publishTo(hub::credentialsIssued);
+      // Synced means the hub has heard every pod, not only that the source has listed them.
+      AtomicBoolean hubSynced = new AtomicBoolean();
+      BooleanSupplier synced = () -> hubSynced.get() && pods.synced().getAsBoolean();
 
       NodeCredentialsService service =
           new NodeCredentialsService(
@@ -136,7 +126,7 @@ final class ServerProcess implements AutoCloseable {
               scheduler,
               config.stsWait(),
               config.broker().durations().minRemaining(),
-              pods.synced(),
+              synced,
               config.replicaId(),
               config.version());
       server =
@@ -148,12 +138,28 @@ final class ServerProcess implements AutoCloseable {
               parts.authenticator(),
               calls);
       closeInReverse.push(server);
+      // Listening before the pods are synced: agents hear NOT_READY (and retry) instead of
+      // connection refused, and the health service says why the replica is not ready.
       server.start();
+      pods.start().run();
+      // Listeners after the sync, so that the pods replayed to them are judged with their
+      // namespaces' policies. Only the sessions this replica owns are fetched and refreshed here;
+      // the others' owners push theirs to the agents.
+      pods.listeners().accept(hub);
+      pods.listeners()
+          .accept(
+              new OwnedPrefetch(
+                  new Prefetcher(
+                      broker, config.decider(), pods.directory()::namespacePolicy, clock),
+                  config.decider(),
+                  pods.directory()::namespacePolicy,
+                  parts.ownership()));
+      hubSynced.set(true);
       // Ready means pods synced and certificates valid; an STS outage does not make a replica
       // unready: it still serves what it has cached (the broker's metrics report the outage).
       var readiness =
           timers.scheduleWithFixedDelay(
-              () -> server.setReady(pods.synced().getAsBoolean() && tls.validAt(clock.instant())),
+              () -> server.setReady(synced.getAsBoolean() && tls.validAt(clock.instant())),
               0,
               1,
               TimeUnit.SECONDS);

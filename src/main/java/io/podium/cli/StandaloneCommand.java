@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import io.podium.cli.KubernetesOptions.KubeconfigException;
+import io.podium.kubernetes.PodSourceException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * {@code podium standalone}: the metadata API and the credential broker in one process, the
- * kube2iam-style deployment. Pods come from {@code --pods-file} until the Kubernetes source lands.
+ * kube2iam-style deployment. Pods come from the Kubernetes API server (this node's only), or from
+ * {@code --pods-file}.
  */
 @Command(
     name = "standalone",
@@ -29,6 +32,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
           + " credentials for the role in its iam.amazonaws.com/role annotation, if its namespace"
           + " permits it. Credentials are fetched from STS as soon as a pod appears and refreshed"
           + " before they age. Podium's own AWS credentials come from the SDK's default chain.",
+      "",
+      "Pods come from the cluster's API server (in-cluster configuration, a kubeconfig, or"
+          + " --kubeconfig), watching only the pods of --node; or, instead, from --pods-file.",
       ""
     },
     optionListHeading = "%nOptions:%n")
@@ -43,12 +49,12 @@ final class StandaloneCommand implements Callable<Integer> {
   @Option(
       names = "--pods-file",
       paramLabel = "FILE",
-      required = true,
       description =
-          "YAML file of Pod, Namespace and ServiceAccount manifests (several documents or a"
-              + " List), reloaded when it changes.")
+          "Instead of a cluster: a YAML file of Pod, Namespace and ServiceAccount manifests"
+              + " (several documents or a List), reloaded when it changes.")
   Path podsFile;
 
+  @Mixin KubernetesOptions kubernetes;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
@@ -67,6 +73,11 @@ final class StandaloneCommand implements Callable<Integer> {
       out.flush();
       shutdown.await();
       log.info("stopping");
+    } catch (PodSourceException | KubeconfigException e) {
+      // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
+      log.error("cannot start: {}", e.getMessage());
+      spec.commandLine().getErr().println("podium standalone: " + e.getMessage());
+      return 1;
     }
     return 0;
   }
@@ -75,13 +86,29 @@ final class StandaloneCommand implements Callable<Integer> {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     return new StandaloneProcess.Config(
-        podsFile,
+        podSource(),
         credentials.baseArn(),
         credentials.roleDecider(chained),
         credentials.brokerSettings(chained),
         credentials.stsWait(),
         stsSettings,
         metadata.settings(stsSettings.region().id()));
+  }
+
+  /** Exactly one pod source: the pods file, or the cluster. */
+  private StandaloneProcess.PodSource podSource() {
+    if (podsFile != null) {
+      if (kubernetes.anyGiven()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--pods-file and --kubeconfig are two pod sources: give one of them");
+      }
+      return new StandaloneProcess.PodSource.File(podsFile);
+    }
+    String node = kubernetes.node();
+    kubernetes.validate(System.getenv());
+    return new StandaloneProcess.PodSource.Cluster(
+        kubernetes::client, node, kubernetes.podWait(), kubernetes.syncTimeout());
   }
 
   static void warnAboutOpenNamespaces(CredentialOptions credentials) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class CredentialBroker<R> {
   private final RandomGenerator random;
   private final StsCallQueue calls;
   private final ConcurrentHashMap<SessionRequest, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger pendingPrefetches = new AtomicInteger();
 
   public CredentialBroker(
       CredentialIssuer issuer,
@@ -179,6 +181,14 @@ public final class CredentialBroker<R> {
     return calls.queued();
   }
 
+  /**
+   * Prefetches asked for and not finished: sessions a pod holds whose first STS call is queued
+   * behind the rate limit or in flight. Each session counts once, however many pods hold it.
+   */
+  public int pendingPrefetches() {
+    return pendingPrefetches.get();
+  }
+
   // --- attempts -----------------------------------------------------------------------------
 
   /** Makes sure an attempt is coming, and returns the future every caller shares. */
@@ -203,6 +213,10 @@ public final class CredentialBroker<R> {
     session.cancelTimer();
     StsCallQueue.Call call = new StsCallQueue.Call(() -> callSts(session));
     session.call = call;
+    if (priority == StsCallQueue.Priority.PREFETCH && !session.prefetching) {
+      session.prefetching = true;
+      pendingPrefetches.incrementAndGet();
+    }
     calls.submit(call, priority);
     return shared;
   }
@@ -237,6 +251,7 @@ public final class CredentialBroker<R> {
       session.negativeUntil = Instant.MIN;
       session.nextAttemptAt = Instant.MIN;
       session.call = null;
+      prefetchDone(session);
       waiting = session.pending;
       session.pending = null;
       session.cancelTimer();
@@ -256,6 +271,7 @@ public final class CredentialBroker<R> {
       session.lastFailure = failure;
       session.failures++;
       session.call = null;
+      prefetchDone(session);
       retryIn = backoff(session.failures);
       if (!failure.retryable()) {
         session.negativeUntil = now.plus(settings.negativeCacheTtl());
@@ -310,7 +326,16 @@ public final class CredentialBroker<R> {
     return session.current == null ? StsCallQueue.Priority.PREFETCH : StsCallQueue.Priority.REFRESH;
   }
 
+  /** The session's prefetch, if it had one, has its answer; call holding the session's lock. */
+  private void prefetchDone(Session session) {
+    if (session.prefetching) {
+      session.prefetching = false;
+      pendingPrefetches.decrementAndGet();
+    }
+  }
+
   private void evict(Session session) {
+    prefetchDone(session);
     session.removed = true;
     session.cancelTimer();
     sessions.remove(session.request, session);
@@ -381,6 +406,8 @@ public final class CredentialBroker<R> {
     Instant lastRequested;
     int holders;
     boolean removed;
+    // A PREFETCH-priority call was submitted and has not finished: counted in pendingPrefetches.
+    boolean prefetching;
 
     Session(SessionRequest request) {
       this.request = request;

@@ -23,6 +23,7 @@ public final class Prefetcher implements PodChangeListener {
   private final RoleDecider decider;
   private final Function<String, NamespacePolicy> namespaces;
   private final Clock clock;
+  private final PodProblems problems;
   private final Map<String, Tracked> byUid = new HashMap<>();
 
   public Prefetcher(
@@ -30,10 +31,24 @@ public final class Prefetcher implements PodChangeListener {
       RoleDecider decider,
       Function<String, NamespacePolicy> namespaces,
       Clock clock) {
+    this(broker, decider, namespaces, clock, PodProblems.NONE);
+  }
+
+  /**
+   * @param problems told when a pod's role is refused as the pod appears or its namespace changes,
+   *     so that its owner hears of it before the pod first asks
+   */
+  public Prefetcher(
+      CredentialBroker<?> broker,
+      RoleDecider decider,
+      Function<String, NamespacePolicy> namespaces,
+      Clock clock,
+      PodProblems problems) {
     this.broker = broker;
     this.decider = decider;
     this.namespaces = namespaces;
     this.clock = clock;
+    this.problems = problems;
   }
 
   @Override
@@ -88,6 +103,7 @@ public final class Prefetcher implements PodChangeListener {
     }
     if (outcome instanceof RoleOutcome.Refused refused) {
       log.debug("not prefetching for {}: {}", pod.qualifiedName(), refused.reason());
+      problems.roleRefused(pod, refused);
     }
     return null;
   }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -174,7 +175,7 @@ public final class LeaseReplicas implements Replicas, AutoCloseable {
 
   private Set<String> list() {
     Instant now = clock.instant();
-    Set<String> alive = new TreeSet<>();
+    TreeSet<String> alive = new TreeSet<>();
     alive.add(self);
     for (Lease lease : client.leases().inNamespace(namespace).withLabel(LABEL).list().getItems()) {
       if (lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null) {
@@ -186,7 +187,8 @@ public final class LeaseReplicas implements Replicas, AutoCloseable {
         alive.add(lease.getSpec().getHolderIdentity());
       }
     }
-    return Set.copyOf(alive);
+    // Sorted, so that logs and comparisons read the same on every replica.
+    return Collections.unmodifiableSortedSet(alive);
   }
 
   private static Instant renewTime(Lease lease) {

@@ -66,6 +66,17 @@ public final class BrokerMetrics implements BrokerObserver {
         .register(registry);
   }
 
+  /**
+   * Registers the gauge of prefetches asked for and not finished; called once the broker exists.
+   */
+  public void watchPrefetches(IntSupplier pendingPrefetches) {
+    GaugeWithCallback.builder()
+        .name("podium_credentials_pending_prefetches")
+        .help("Sessions pods hold whose first STS call is queued or in flight")
+        .callback(callback -> callback.call(pendingPrefetches.getAsInt()))
+        .register(registry);
+  }
+
   @Override
   public void cacheHit() {
     lookups.labelValues("hit").inc();

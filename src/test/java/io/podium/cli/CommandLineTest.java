@@ -52,6 +52,7 @@ class CommandLineTest {
         .contains("--role-base-arn", "--default-role", "--namespace-restrictions")
         .contains("--session-duration", "--min-remaining", "--assume-role-arn")
         .contains("--allow-route-regexp", "--require-imdsv2", "--pods-file")
+        .contains("--kubeconfig", "--node", "--pod-wait", "500ms", "NODE_NAME")
         .contains("0.0.0.0:8181");
   }
 
@@ -123,5 +124,69 @@ class CommandLineTest {
     assertThat(regex.err()).contains("--allow-route-regexp");
     assertThat(upstream.exitCode()).isEqualTo(2);
     assertThat(upstream.err()).contains("--metadata-upstream");
+  }
+
+  @Test
+  void standaloneTakesExactlyOnePodSource() {
+    Run both =
+        run(
+            "standalone",
+            "--pods-file",
+            "examples/dev-pods.yaml",
+            "--kubeconfig",
+            "pom.xml",
+            "--region",
+            "us-east-1");
+
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("two pod sources");
+  }
+
+  @Test
+  void aClusterSourceNeedsTheNodeAndAReadableKubeconfig() {
+    Run noNode =
+        run("standalone", "--kubeconfig", "pom.xml", "--region", "us-east-1", "--node", " ");
+    Run missing =
+        run(
+            "standalone",
+            "--kubeconfig",
+            "no/such/kubeconfig",
+            "--node",
+            "node-1",
+            "--region",
+            "us-east-1");
+    Run slowWait =
+        run(
+            "standalone",
+            "--kubeconfig",
+            "pom.xml",
+            "--node",
+            "node-1",
+            "--pod-wait",
+            "2s",
+            "--region",
+            "us-east-1");
+
+    assertThat(noNode.exitCode()).isEqualTo(2);
+    assertThat(noNode.err()).contains("--node is required").contains("NODE_NAME");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--kubeconfig no/such/kubeconfig does not exist");
+    assertThat(slowWait.exitCode()).isEqualTo(2);
+    assertThat(slowWait.err()).contains("--pod-wait");
+  }
+
+  @Test
+  void withoutAnyPodSourceSaysWhatToGive() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        KubernetesOptions.clusterConfigAvailable(System.getenv()),
+        "this machine has a kubeconfig or runs in a cluster");
+
+    Run none = run("standalone", "--node", "node-1", "--region", "us-east-1");
+
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err())
+        .contains("no pod source")
+        .contains("--pods-file")
+        .contains("--kubeconfig");
   }
 }

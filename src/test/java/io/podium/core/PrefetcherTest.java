@@ -143,4 +143,54 @@ class PrefetcherTest {
     // Held five times would leave four holders and keep refreshing; held once, it is dropped.
     assertThat(broker.sessionCount()).isZero();
   }
+
+  @Test
+  void aPodRefusedAsItAppearsIsReportedAndPendingPrefetchesAreCounted() {
+    java.util.List<String> refused = new java.util.ArrayList<>();
+    Prefetcher reporting =
+        new Prefetcher(
+            broker,
+            decider,
+            ns -> namespaces.getOrDefault(ns, NamespacePolicy.unannotated(ns)),
+            clock,
+            new PodProblems() {
+              @Override
+              public void roleRefused(PodIdentity pod, RoleOutcome.Refused outcome) {
+                refused.add(pod.name());
+              }
+
+              @Override
+              public void stsFailed(PodIdentity pod, RoleArn role, StsCallException failure) {}
+            });
+    permit("shop", "web");
+    issuer.closeGate();
+
+    reporting.podUpserted(
+        TestPods.running("shop", "admin").withIp("10.0.0.6").withRole("admin").build());
+    Thread fetching =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    reporting.podUpserted(
+                        TestPods.running("shop", "web")
+                            .withIp("10.0.0.5")
+                            .withRole("web")
+                            .build()));
+
+    assertThat(refused).containsExactly("admin");
+    try {
+      assertThat(issuer.awaitEntered(5)).isTrue();
+      assertThat(broker.pendingPrefetches()).isEqualTo(1);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      issuer.openGate();
+    }
+    try {
+      fetching.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(broker.pendingPrefetches()).isZero();
+  }
 }

@@ -1,0 +1,57 @@
+package io.podium.core;
+
+import java.net.InetAddress;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Tells {@link PodProblems} what callers were refused and which STS calls failed them, around any
+ * {@link CallerCredentials}; the answers themselves pass through unchanged. Host addresses and
+ * unknown callers are not reported: there is no pod to tell.
+ *
+ * @param <R> the serving adapter's rendered form of credentials
+ */
+public final class ReportingCallerCredentials<R> implements CallerCredentials<R> {
+
+  private final CallerCredentials<R> delegate;
+  private final PodProblems problems;
+
+  public ReportingCallerCredentials(CallerCredentials<R> delegate, PodProblems problems) {
+    this.delegate = delegate;
+    this.problems = problems;
+  }
+
+  @Override
+  public CompletionStage<RoleOutcome> role(InetAddress caller) {
+    return delegate
+        .role(caller)
+        .whenComplete(
+            (outcome, failure) -> {
+              if (outcome != null) {
+                report(outcome);
+              }
+            });
+  }
+
+  @Override
+  public CompletionStage<CredentialOutcome<R>> credentials(InetAddress caller) {
+    return delegate
+        .credentials(caller)
+        .whenComplete(
+            (outcome, failure) -> {
+              switch (outcome) {
+                case null -> {}
+                case CredentialOutcome.Issued<R> issued -> {}
+                case CredentialOutcome.NotIssued<R> notIssued -> report(notIssued.outcome());
+                case CredentialOutcome.StsFailed<R> failed ->
+                    problems.stsFailed(
+                        failed.permitted().pod(), failed.permitted().role(), failed.failure());
+              }
+            });
+  }
+
+  private void report(RoleOutcome outcome) {
+    if (outcome instanceof RoleOutcome.Refused refused && refused.pod() != null) {
+      problems.roleRefused(refused.pod(), refused);
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package io.podium.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HostIP;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.podium.core.NamespacePolicy;
+import io.podium.core.PodChangeListener;
+import io.podium.core.PodIdentity;
+import io.podium.core.PodIpIndex;
+import io.podium.core.RoleBaseArn;
+import io.podium.core.WaitingPodLookup;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compact view of a cluster that the informers keep up to date: every pod as a {@link
+ * PodIdentity} in the {@link PodIpIndex}, each service account's {@code eks.amazonaws.com/role-arn}
+ * and each namespace's compiled policy. The node's addresses are the host IPs its pods report.
+ *
+ * <p>Changes from the three informers arrive on their own threads and are applied one at a time
+ * under one lock, so that a pod and its service account changing at once can never leave the pod
+ * with a stale role. After each change the index is updated first, then the callers waiting for the
+ * pod's IPs are answered, then the listeners are told.
+ */
+final class ClusterView {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
+
+  private final String nodeName;
+  private final Optional<RoleBaseArn> roleBaseArn;
+  private final PodIpIndex index;
+  private final WaitingPodLookup lookups;
+  private final List<PodChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+
+  // Read without the lock on the request path.
+  private final ConcurrentHashMap<String, NamespacePolicy> policies = new ConcurrentHashMap<>();
+
+  // Guarded by lock.
+  private final Map<String, String> uidByKey = new HashMap<>();
+  private final Map<String, List<InetAddress>> hostIpsByUid = new HashMap<>();
+  private final Map<InetAddress, Integer> nodeAddressCounts = new HashMap<>();
+  private final Map<String, String> serviceAccountRoles = new HashMap<>();
+  private final Map<String, NamespaceAnnotations> namespaces = new HashMap<>();
+
+  /**
+   * @param nodeName the node whose pods are tracked; {@code null} tracks every pod. The watch
+   *     already filters by node; pods of another node that arrive anyway are ignored.
+   */
+  ClusterView(
+      String nodeName,
+      Optional<RoleBaseArn> roleBaseArn,
+      PodIpIndex index,
+      WaitingPodLookup lookups) {
+    this.nodeName = nodeName;
+    this.roleBaseArn = roleBaseArn;
+    this.index = index;
+    this.lookups = lookups;
+  }
+
+  /**
+   * Adds a listener, which first hears every current pod as {@link PodChangeListener#podUpserted},
+   * then every change.
+   */
+  void addListener(PodChangeListener listener) {
+    synchronized (lock) {
+      listeners.add(listener);
+      for (PodIdentity pod : index.pods()) {
+        tell(listener, l -> l.podUpserted(pod));
+      }
+    }
+  }
+
+  NamespacePolicy namespacePolicy(String namespace) {
+    NamespacePolicy policy = policies.get(namespace);
+    return policy != null ? policy : NamespacePolicy.unannotated(namespace);
+  }
+
+  // --- pods ---------------------------------------------------------------------------------
+
+  /** A pod was added or changed. */
+  void podChanged(Pod pod) {
+    synchronized (lock) {
+      PodIdentity identity;
+      try {
+        String account = serviceAccountKey(PodProjection.namespaceOf(pod), pod);
+        identity = PodProjection.project(pod, serviceAccountRoles.get(account));
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring a pod the API server sent: {}", e.getMessage());
+        return;
+      }
+      if (nodeName != null && !nodeName.equals(identity.nodeName())) {
+        // Never this node's business; if it was (a pod cannot move, but be sure), forget it.
+        removeLocked(key(identity), identity.uid());
+        return;
+      }
+      String key = key(identity);
+      String previousUid = uidByKey.put(key, identity.uid());
+      if (previousUid != null && !previousUid.equals(identity.uid())) {
+        // Deleted and re-created under the same name while the watch was away: two pods.
+        removeLocked(null, previousUid);
+      }
+      setHostIps(identity.uid(), hostIps(pod.getStatus(), identity));
+      upsertLocked(identity);
+    }
+  }
+
+  /** A pod is gone ({@code pod} may be a stub carrying only its metadata). */
+  void podDeleted(Pod pod) {
+    ObjectMeta metadata = pod.getMetadata();
+    if (metadata == null || metadata.getName() == null) {
+      return;
+    }
+    String namespace = PodProjection.namespaceOf(pod);
+    synchronized (lock) {
+      removeLocked(MetadataOnlyStore.key(namespace, metadata.getName()), metadata.getUid());
+    }
+  }
+
+  private void upsertLocked(PodIdentity identity) {
+    Optional<PodIdentity> previous = index.upsert(identity);
+    if (previous.isPresent() && previous.get().equals(identity)) {
+      return;
+    }
+    Set<InetAddress> touched = new LinkedHashSet<>(identity.ips());
+    previous.ifPresent(p -> touched.addAll(p.ips()));
+    lookups.ipsChanged(touched);
+    for (PodChangeListener listener : listeners) {
+      tell(listener, l -> l.podUpserted(identity));
+    }
+  }
+
+  /** Removes the pod known under {@code key} or {@code uid}; either may be null. */
+  private void removeLocked(String key, String uid) {
+    String known = key == null ? null : uidByKey.get(key);
+    String target = uid != null && !uid.isEmpty() ? uid : known;
+    if (target == null) {
+      return;
+    }
+    if (key != null && target.equals(known)) {
+      uidByKey.remove(key);
+    }
+    setHostIps(target, List.of());
+    Optional<PodIdentity> removed = index.remove(target);
+    if (removed.isEmpty()) {
+      return;
+    }
+    if (key == null) {
+      uidByKey.remove(key(removed.get()), target);
+    }
+    lookups.ipsChanged(removed.get().ips());
+    for (PodChangeListener listener : listeners) {
+      tell(listener, l -> l.podRemoved(removed.get()));
+    }
+  }
+
+  /** Records the host IPs one pod reports; the node's addresses are those of all its pods. */
+  private void setHostIps(String uid, List<InetAddress> hostIps) {
+    List<InetAddress> before =
+        hostIps.isEmpty() ? hostIpsByUid.remove(uid) : hostIpsByUid.put(uid, hostIps);
+    if (Objects.equals(before == null ? List.of() : before, hostIps)) {
+      return;
+    }
+    if (before != null) {
+      for (InetAddress ip : before) {
+        nodeAddressCounts.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
+      }
+    }
+    for (InetAddress ip : hostIps) {
+      nodeAddressCounts.merge(ip, 1, Integer::sum);
+    }
+    index.setNodeAddresses(nodeAddressCounts.keySet());
+    Set<InetAddress> touched = new LinkedHashSet<>(hostIps);
+    if (before != null) {
+      touched.addAll(before);
+    }
+    lookups.ipsChanged(touched);
+  }
+
+  /**
+   * {@code status.hostIPs} (dual-stack nodes report two), else {@code status.hostIP}: the node's
+   * own addresses, which never receive a pod's role.
+   */
+  private static List<InetAddress> hostIps(PodStatus status, PodIdentity pod) {
+    if (status == null) {
+      return List.of();
+    }
+    Set<InetAddress> ips = new LinkedHashSet<>();
+    List<HostIP> hostIps = status.getHostIPs();
+    if (hostIps != null) {
+      for (HostIP hostIp : hostIps) {
+        if (hostIp != null) {
+          addLiteral(ips, hostIp.getIp(), pod);
+        }
+      }
+    }
+    addLiteral(ips, status.getHostIP(), pod);
+    return List.copyOf(ips);
+  }
+
+  private static void addLiteral(Set<InetAddress> ips, String literal, PodIdentity pod) {
+    if (literal == null || literal.isBlank()) {
+      return;
+    }
+    try {
+      ips.add(InetAddress.ofLiteral(literal.strip()));
+    } catch (IllegalArgumentException e) {
+      log.warn("pod {} reports a host IP that is not an IP literal, skipped", pod.qualifiedName());
+    }
+  }
+
+  // --- service accounts ---------------------------------------------------------------------
+
+  /** A service account was added or changed: its pods take its role. */
+  void serviceAccountChanged(ServiceAccount account) {
+    ObjectMeta metadata = account.getMetadata();
+    if (metadata == null || metadata.getName() == null) {
+      return;
+    }
+    setServiceAccountRole(
+        namespaceOf(metadata), metadata.getName(), PodProjection.serviceAccountRoleArn(account));
+  }
+
+  void serviceAccountDeleted(ServiceAccount account) {
+    ObjectMeta metadata = account.getMetadata();
+    if (metadata == null || metadata.getName() == null) {
+      return;
+    }
+    setServiceAccountRole(namespaceOf(metadata), metadata.getName(), null);
+  }
+
+  private void setServiceAccountRole(String namespace, String name, String roleArn) {
+    String key = namespace + "/" + name;
+    synchronized (lock) {
+      String before =
+          roleArn == null ? serviceAccountRoles.remove(key) : serviceAccountRoles.put(key, roleArn);
+      if (Objects.equals(before, roleArn)) {
+        return;
+      }
+      List<PodIdentity> affected = new ArrayList<>();
+      for (PodIdentity pod : index.pods()) {
+        if (pod.namespace().equals(namespace) && pod.serviceAccount().equals(name)) {
+          affected.add(pod);
+        }
+      }
+      for (PodIdentity pod : affected) {
+        upsertLocked(pod.withServiceAccountRoleArn(roleArn));
+      }
+    }
+  }
+
+  // --- namespaces ---------------------------------------------------------------------------
+
+  /** A namespace was added or changed: a new policy takes effect at once. */
+  void namespaceChanged(Namespace namespace) {
+    NamespaceAnnotations annotations;
+    try {
+      annotations = NamespaceProjection.annotations(namespace);
+    } catch (IllegalArgumentException e) {
+      log.warn("ignoring a namespace the API server sent: {}", e.getMessage());
+      return;
+    }
+    synchronized (lock) {
+      NamespaceAnnotations before = namespaces.put(annotations.namespace(), annotations);
+      if (annotations.equals(before)) {
+        return;
+      }
+      NamespacePolicy policy = annotations.compile(roleBaseArn);
+      if (!policy.problems().isEmpty()) {
+        log.warn(
+            "namespace {} permits nothing through its broken annotations: {}",
+            annotations.namespace(),
+            String.join("; ", policy.problems()));
+      }
+      policies.put(annotations.namespace(), policy);
+      tellNamespaceChanged(annotations.namespace());
+    }
+  }
+
+  void namespaceDeleted(Namespace namespace) {
+    String name = namespace.getMetadata() == null ? null : namespace.getMetadata().getName();
+    if (name == null) {
+      return;
+    }
+    synchronized (lock) {
+      if (namespaces.remove(name) != null) {
+        policies.remove(name);
+        tellNamespaceChanged(name);
+      }
+    }
+  }
+
+  private void tellNamespaceChanged(String namespace) {
+    for (PodChangeListener listener : listeners) {
+      tell(listener, l -> l.namespaceChanged(namespace));
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private static String key(PodIdentity pod) {
+    return MetadataOnlyStore.key(pod.namespace(), pod.name());
+  }
+
+  private static String serviceAccountKey(String namespace, Pod pod) {
+    return namespace + "/" + PodProjection.serviceAccountName(pod);
+  }
+
+  private static String namespaceOf(ObjectMeta metadata) {
+    String namespace = metadata.getNamespace();
+    return namespace == null || namespace.isBlank() ? PodProjection.DEFAULT_NAMESPACE : namespace;
+  }
+
+  private static void tell(PodChangeListener listener, Consumer<PodChangeListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      // One faulty listener must not keep the others, or the informer, from hearing of changes.
+      log.error("pod change listener {} failed", listener, e);
+    }
+  }
+}
