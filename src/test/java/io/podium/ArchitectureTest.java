@@ -53,7 +53,8 @@ class ArchitectureTest {
       "io.podium.aws..",
       "io.podium.sts..",
       "io.podium.kubernetes..",
-      "io.podium.node.."
+      "io.podium.node..",
+      "io.podium.server.."
     };
     for (String adapter : adapters) {
       String[] others =
@@ -67,6 +68,28 @@ class ArchitectureTest {
           .allowEmptyShould(true)
           .check(classes);
     }
+  }
+
+  /**
+   * The agent API's wire contract ({@code api}: the generated {@code podium.v1} messages and their
+   * codec) and its mutual TLS ({@code tls}) are shared by the agent and the server, like core: they
+   * may use core, but no adapter.
+   */
+  @Test
+  void sharedAgentApiPackagesUseNoAdapter() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.podium.api..", "io.podium.tls..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.podium.agent..",
+            "io.podium.aws..",
+            "io.podium.sts..",
+            "io.podium.kubernetes..",
+            "io.podium.server..",
+            "io.podium.cli..")
+        .check(classes);
   }
 
   @Test

@@ -6,9 +6,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.InsecureChannelCredentials;
 import io.podium.agent.ImdsDocuments;
 import io.podium.agent.MetadataServer;
 import io.podium.agent.MetadataSettings;
+import io.podium.agent.remote.ServerAddress;
+import io.podium.agent.remote.ServerConnections;
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
 import io.podium.core.CallerCredentials;
@@ -22,6 +25,9 @@ import io.podium.node.CommandRunner;
 import io.podium.node.InterceptionSettings;
 import io.podium.node.InterfaceMatch;
 import io.podium.node.RuleManager;
+import io.podium.testing.TestCertificates;
+import io.podium.tls.ReloadingTls;
+import io.podium.tls.TlsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -36,13 +42,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /** Every metric the parts register is documented in docs/metrics.md. */
 class MetricsDocumentationTest {
+
+  @TempDir Path dir;
 
   @Test
   void everyRegisteredMetricIsInTheDocs() throws Exception {
@@ -90,6 +101,30 @@ class MetricsDocumentationTest {
             new NftOnly(),
             (delay, task) -> () -> {},
             registry);
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    ReloadingTls tls =
+        ReloadingTls.load(
+            TestCertificates.copyTo(dir).server(),
+            ReloadingTls.Side.SERVER,
+            Duration.ofMinutes(1),
+            timers);
+    TlsMetrics.register(registry, tls);
+    ServerConnections agent =
+        new ServerConnections(
+            new ServerConnections.Settings(
+                List.of(ServerAddress.parse("127.0.0.1:9")),
+                "node-a",
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(20),
+                Duration.ofSeconds(30),
+                "test"),
+            InsecureChannelCredentials.create(),
+            null,
+            clock,
+            timers,
+            registry);
     try {
       List<String> exported =
           registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
@@ -101,6 +136,9 @@ class MetricsDocumentationTest {
       }
     } finally {
       rules.close();
+      agent.close();
+      tls.close();
+      timers.shutdownNow();
       server.close();
       issuer.close();
       events.close();

@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
     description = "Per-pod AWS IAM credentials for Kubernetes on AWS.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      AgentCommand.class,
+      CertsCommand.class,
       DevCommand.class,
+      ServerCommand.class,
       StandaloneCommand.class,
       StsEmulatorCommand.class
     })

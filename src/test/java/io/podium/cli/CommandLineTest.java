@@ -26,7 +26,8 @@ class CommandLineTest {
     Run help = run("--help");
 
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("dev", "standalone", "sts-emulator");
+    assertThat(help.out())
+        .contains("dev", "standalone", "sts-emulator", "server", "agent", "certs");
   }
 
   @Test

@@ -146,11 +146,16 @@ public final class PodiumProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Kills the process at once (SIGKILL), as a crash or an OOM kill would, and waits for it. */
+  /** Sends SIGTERM and returns at once, e.g. to watch the process drain. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Kills the process at once (SIGKILL): no shutdown hook, no goodbye to its peers. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      throw new AssertionError("podium did not die within 20 s");
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("podium survived SIGKILL for 10 s");
     }
   }
 

@@ -1,0 +1,316 @@
+package io.podium.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.cli.KubernetesOptions.KubeconfigException;
+import io.podium.core.ExecutorScheduler;
+import io.podium.kubernetes.LeaseReplicas;
+import io.podium.kubernetes.PodSourceException;
+import io.podium.kubernetes.TokenReviewAgentTokens;
+import io.podium.server.CertificateNodeAuthenticator;
+import io.podium.server.NodeAuthenticator;
+import io.podium.server.RendezvousOwnership;
+import io.podium.server.SessionOwnership;
+import io.podium.server.TokenNodeAuthenticator;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * {@code podium server}: watches pods (every node's, from the cluster or a pods file), decides
+ * roles, calls STS, and streams each agent its own node's pods and credentials over mutual TLS.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = PodiumVersion.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    header = "Serve agents their nodes' pods and credentials over gRPC with mutual TLS.",
+    description = {
+      "",
+      "Decides every pod's role, fetches its credentials from STS before it asks and refreshes"
+          + " them, and streams to each podium agent the pods of the agent's own node (known from"
+          + " its client certificate) with their credentials. Podium's own AWS credentials come"
+          + " from the SDK's default chain (IRSA token, instance role or environment). Run two or"
+          + " more replicas behind a headless service; see docs/server.md.",
+      ""
+    },
+    optionListHeading = "%nOptions:%n")
+final class ServerCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin LoggingOptions logging;
+
+  @Option(
+      names = "--pods-file",
+      paramLabel = "FILE",
+      description =
+          "Instead of a cluster: a YAML file of Pod, Namespace and ServiceAccount manifests,"
+              + " reloaded when it changes.")
+  Path podsFile;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "kubeconfig of the cluster whose pods are served (all of them: the server serves every"
+              + " node). Without it: the in-cluster service account when running in a pod, else"
+              + " $KUBECONFIG or ~/.kube/config.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--pod-wait",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description =
+          "Longest an agent's lookup of an IP no pod holds yet waits for the pod's event"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration podWait = Duration.ofMillis(500);
+
+  @Option(
+      names = "--informer-sync-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Longest start-up waits for the first lists of pods, namespaces and service accounts;"
+              + " then the server exits, saying why (default: ${DEFAULT-VALUE}).")
+  Duration syncTimeout = Duration.ofSeconds(60);
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "0.0.0.0:8443",
+      description = "Where agents connect, mutual TLS (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--health-listen",
+      paramLabel = "HOST:PORT|none",
+      defaultValue = "0.0.0.0:8444",
+      description =
+          "Plaintext gRPC health service for kubelet probes, SERVING once pods are synced and the"
+              + " certificates valid (default: ${DEFAULT-VALUE}).")
+  String healthListen;
+
+  @Option(
+      names = "--replica-id",
+      paramLabel = "ID",
+      description = "This replica's name in logs and leases (default: the host name).")
+  String replicaId;
+
+  enum AgentAuth {
+    certificate,
+    token
+  }
+
+  @Option(
+      names = "--agent-auth",
+      paramLabel = "certificate|token",
+      defaultValue = "certificate",
+      description =
+          "How the server learns an agent's node: certificate (the URI SAN"
+              + " spiffe://podium/node/<node> of its client certificate, as podium certs issues"
+              + " them) or token (its projected service-account token: TokenReview, then the"
+              + " token's pod's node; agents may then share one certificate). Default:"
+              + " ${DEFAULT-VALUE}.")
+  AgentAuth agentAuth = AgentAuth.certificate;
+
+  @Option(
+      names = "--agent-token-audience",
+      paramLabel = "AUDIENCE",
+      defaultValue = "podium",
+      description =
+          "With --agent-auth token: the audience agents' projected tokens are issued for"
+              + " (default: ${DEFAULT-VALUE}).")
+  String tokenAudience = "podium";
+
+  @Option(
+      names = "--agent-service-account",
+      paramLabel = "NAMESPACE:NAME",
+      defaultValue = "podium:podium-agent",
+      split = ",",
+      description =
+          "With --agent-auth token: the agents' service accounts; tokens of any other are"
+              + " refused (default: ${DEFAULT-VALUE}).")
+  List<String> agentServiceAccounts = List.of("podium:podium-agent");
+
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NAMESPACE",
+      description =
+          "Share the STS work between replicas: each keeps a coordination.k8s.io Lease in this"
+              + " namespace (usually its own), and every session is fetched and refreshed by one"
+              + " live replica only (rendezvous hashing), taken over when its owner's Lease"
+              + " expires. Without it, every replica fetches every session (see docs/server.md).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--lease-duration",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long a replica's Lease outlives its last renewal; a dead replica's sessions move"
+              + " within about this long (default: ${DEFAULT-VALUE}).")
+  Duration leaseDuration = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--lease-renew",
+      paramLabel = "DURATION",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description =
+          "How often a replica renews its Lease and reads the others' (default: ${DEFAULT-VALUE}).")
+  Duration leaseRenew = Duration.ofSeconds(2);
+
+  @Mixin TlsOptions tls;
+  @Mixin CredentialOptions credentials;
+  @Mixin StsOptions sts;
+
+  @Override
+  public Integer call() throws Exception {
+    logging.apply();
+    StandaloneCommand.warnAboutOpenNamespaces(credentials);
+    Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    try {
+      // The API server is needed for the cluster pod source, token authentication and leases;
+      // the pods file with certificate authentication runs without one.
+      KubernetesClient kubernetes = null;
+      if (podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null) {
+        kubernetes = kubernetesOptions().client();
+        closeInReverse.push(kubernetes);
+      }
+      ServerProcess.Config config = config(kubernetes);
+      SessionOwnership ownership = SessionOwnership.ALL;
+      if (leaseNamespace != null) {
+        ScheduledExecutorService leaseTimer =
+            Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("podium-leases").daemon().factory());
+        closeInReverse.push(leaseTimer::shutdownNow);
+        LeaseReplicas replicas =
+            new LeaseReplicas(
+                kubernetes,
+                leaseNamespace.strip(),
+                config.replicaId(),
+                leaseDuration,
+                leaseRenew,
+                Clock.systemUTC(),
+                new ExecutorScheduler(leaseTimer));
+        closeInReverse.push(replicas);
+        replicas.start();
+        ownership = new RendezvousOwnership(replicas);
+      }
+      NodeAuthenticator authenticator =
+          agentAuth == AgentAuth.certificate
+              ? new CertificateNodeAuthenticator()
+              : new TokenNodeAuthenticator(
+                  new TokenReviewAgentTokens(
+                      kubernetes,
+                      tokenAudience,
+                      Set.copyOf(agentServiceAccounts),
+                      Duration.ofSeconds(30),
+                      Clock.systemUTC()));
+      ServerProcess.Parts parts = new ServerProcess.Parts(authenticator, ownership);
+      try (ShutdownSignal shutdown = new ShutdownSignal();
+          DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
+          ServerProcess process =
+              ServerProcess.start(
+                  config, parts, base, new PrometheusRegistry(), Clock.systemUTC())) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("podium server " + config.replicaId() + ": agent API on " + process.address());
+        out.flush();
+        shutdown.await();
+        log.info("stopping");
+      }
+    } catch (PodSourceException | KubeconfigException e) {
+      // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
+      log.error("cannot start: {}", e.getMessage());
+      spec.commandLine().getErr().println("podium server: " + e.getMessage());
+      return 1;
+    } finally {
+      while (!closeInReverse.isEmpty()) {
+        closeInReverse.pop().close();
+      }
+    }
+    return 0;
+  }
+
+  /** The cluster's client settings, checked: the same rules as podium standalone's. */
+  private KubernetesOptions kubernetesOptions() {
+    if (podsFile != null && kubeconfig != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--pods-file and --kubeconfig are two pod sources: give one of them");
+    }
+    KubernetesOptions options = new KubernetesOptions();
+    options.command = spec;
+    options.kubeconfig = kubeconfig;
+    options.podWait = podWait;
+    options.syncTimeout = syncTimeout;
+    options.validate(System.getenv());
+    return options;
+  }
+
+  private ServerProcess.Config config(KubernetesClient kubernetes) {
+    var stsSettings = sts.settings();
+    boolean chained = stsSettings.chained();
+    try {
+      ServerPodSource.Factory pods =
+          podsFile != null
+              ? ServerPodSource.file(podsFile, credentials.baseArn())
+              : ServerPodSource.cluster(
+                  kubernetes,
+                  credentials.baseArn(),
+                  kubernetesOptions().podWait(),
+                  kubernetesOptions().syncTimeout());
+      return new ServerProcess.Config(
+          pods,
+          credentials.baseArn(),
+          credentials.roleDecider(chained),
+          credentials.brokerSettings(chained),
+          credentials.stsWait(),
+          stsSettings,
+          ListenAddresses.parse("--listen", listen),
+          healthListen.strip().equalsIgnoreCase("none")
+              ? null
+              : ListenAddresses.parse("--health-listen", healthListen),
+          tls.files(),
+          tls.refresh,
+          replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip(),
+          new PodiumVersion().getVersion()[0]);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "podium-server";
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.podium.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.core.PodChangeListener;
+import io.podium.core.PodDirectory;
+import io.podium.core.RoleBaseArn;
+import io.podium.core.Scheduler;
+import io.podium.kubernetes.FilePodDirectory;
+import io.podium.kubernetes.InformerPodDirectory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Where {@code podium server} learns of pods: a {@link PodDirectory} for lookups, {@link
+ * PodChangeListener}s for the streams and prefetching, whether it has synced, how it starts and
+ * stops. The cluster (informers over every pod, namespace and service account) or the pods file.
+ */
+record ServerPodSource(
+    PodDirectory directory,
+    Consumer<PodChangeListener> listeners,
+    BooleanSupplier synced,
+    Runnable start,
+    AutoCloseable closer) {
+
+  /** Builds the source once the process has its clock, timers and registry. */
+  @FunctionalInterface
+  interface Factory {
+    ServerPodSource create(Clock clock, Scheduler scheduler, PrometheusRegistry registry);
+  }
+
+  /** The pods file (dev, tests, clusters without API access): synced once it has been read. */
+  static Factory file(Path file, Optional<RoleBaseArn> base) {
+    return (clock, scheduler, registry) -> {
+      FilePodDirectory directory =
+          new FilePodDirectory(
+              file, base, List.of(), FilePodDirectory.DEFAULT_POLL_INTERVAL, clock, scheduler);
+      return new ServerPodSource(
+          directory, directory::addListener, () -> true, directory::start, directory);
+    };
+  }
+
+  /**
+   * The cluster: informers over every pod (no node filter: the server serves every node), namespace
+   * and service account; {@code start} blocks until they have synced.
+   */
+  static Factory cluster(
+      KubernetesClient client, Optional<RoleBaseArn> base, Duration podWait, Duration syncTimeout) {
+    return (clock, scheduler, registry) -> {
+      InformerPodDirectory directory =
+          new InformerPodDirectory(
+              client,
+              new InformerPodDirectory.Settings(null, base, podWait, syncTimeout),
+              clock,
+              scheduler,
+              registry);
+      return new ServerPodSource(
+          directory, directory::addListener, directory::synced, directory::start, directory);
+    };
+  }
+}

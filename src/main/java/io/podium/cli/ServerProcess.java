@@ -1,0 +1,212 @@
+package io.podium.cli;
+
+import io.podium.api.v1.SessionCredentials;
+import io.podium.aws.StsCredentialIssuer;
+import io.podium.aws.StsSettings;
+import io.podium.core.BrokerSettings;
+import io.podium.core.CredentialBroker;
+import io.podium.core.ExecutorScheduler;
+import io.podium.core.Prefetcher;
+import io.podium.core.RoleBaseArn;
+import io.podium.core.RoleDecider;
+import io.podium.metrics.BrokerMetrics;
+import io.podium.server.AgentApiServer;
+import io.podium.server.NodeAuthenticator;
+import io.podium.server.NodeCredentialsService;
+import io.podium.server.NodeHub;
+import io.podium.server.OwnedPrefetch;
+import io.podium.server.PublishingRenderer;
+import io.podium.server.SessionOwnership;
+import io.podium.tls.ReloadingTls;
+import io.podium.tls.TlsFiles;
+import io.podium.tls.TlsMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * The composition root of {@code podium server}: a pod source, the credential broker, and the agent
+ * API over mutual TLS. Builds every part with {@code new} and closes them in reverse order.
+ */
+final class ServerProcess implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
+
+  /** Everything the process needs, validated by the command that built it. */
+  record Config(
+      ServerPodSource.Factory podSource,
+      Optional<RoleBaseArn> roleBaseArn,
+      RoleDecider decider,
+      BrokerSettings broker,
+      Duration stsWait,
+      StsSettings sts,
+      InetSocketAddress listen,
+      InetSocketAddress healthListen,
+      TlsFiles tls,
+      Duration tlsRefresh,
+      String replicaId,
+      String version) {}
+
+  /** How the server learns agents' nodes and which sessions it owns; chosen by the command. */
+  record Parts(NodeAuthenticator authenticator, SessionOwnership ownership) {}
+
+  private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+  private final AgentApiServer server;
+  private final CredentialBroker<SessionCredentials> broker;
+
+  private ServerProcess(
+      Config config,
+      Parts parts,
+      AwsCredentialsProvider baseCredentials,
+      PrometheusRegistry registry,
+      Clock clock) {
+    try {
+      ScheduledExecutorService timers =
+          Executors.newScheduledThreadPool(
+              2, Thread.ofPlatform().name("podium-timers-", 0).daemon().factory());
+      closeInReverse.push(() -> shutdown(timers));
+      ExecutorService stsCalls =
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-sts-", 0).factory());
+      closeInReverse.push(() -> shutdown(stsCalls));
+      ExecutorService calls =
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-grpc-", 0).factory());
+      closeInReverse.push(() -> shutdown(calls));
+      ExecutorScheduler scheduler = new ExecutorScheduler(timers);
+
+      StsCredentialIssuer issuer =
+          new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
+      closeInReverse.push(issuer);
+
+      BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
+      PublishingRenderer renderer = new PublishingRenderer();
+      broker =
+          new CredentialBroker<>(
+              issuer,
+              renderer,
+              config.broker(),
+              clock,
+              scheduler,
+              stsCalls,
+              brokerMetrics,
+              new Random());
+      brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
+
+      ReloadingTls tls =
+          ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);
+      closeInReverse.push(tls);
+      TlsMetrics.register(registry, tls);
+
+      ServerPodSource pods = config.podSource().create(clock, scheduler, registry);
+      closeInReverse.push(pods.closer());
+      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
+      renderer.publishTo(hub::credentialsIssued);
+      // Synced means the hub has heard every pod, not only that the source has listed them.
+      AtomicBoolean hubSynced = new AtomicBoolean();
+      BooleanSupplier synced = () -> hubSynced.get() && pods.synced().getAsBoolean();
+
+      NodeCredentialsService service =
+          new NodeCredentialsService(
+              hub,
+              pods.directory(),
+              broker,
+              scheduler,
+              config.stsWait(),
+              config.broker().durations().minRemaining(),
+              synced,
+              config.replicaId(),
+              config.version());
+      server =
+          new AgentApiServer(
+              config.listen(),
+              config.healthListen(),
+              tls.serverCredentials(),
+              service,
+              parts.authenticator(),
+              calls);
+      closeInReverse.push(server);
+      // Listening before the pods are synced: agents hear NOT_READY (and retry) instead of
+      // connection refused, and the health service says why the replica is not ready.
+      server.start();
+      pods.start().run();
+      // Listeners after the sync, so that the pods replayed to them are judged with their
+      // namespaces' policies. Only the sessions this replica owns are fetched and refreshed here;
+      // the others' owners push theirs to the agents.
+      pods.listeners().accept(hub);
+      pods.listeners()
+          .accept(
+              new OwnedPrefetch(
+                  new Prefetcher(
+                      broker, config.decider(), pods.directory()::namespacePolicy, clock),
+                  config.decider(),
+                  pods.directory()::namespacePolicy,
+                  parts.ownership()));
+      hubSynced.set(true);
+      // Ready means pods synced and certificates valid; an STS outage does not make a replica
+      // unready: it still serves what it has cached (the broker's metrics report the outage).
+      var readiness =
+          timers.scheduleWithFixedDelay(
+              () -> server.setReady(synced.getAsBoolean() && tls.validAt(clock.instant())),
+              0,
+              1,
+              TimeUnit.SECONDS);
+      closeInReverse.push(() -> readiness.cancel(false));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  static ServerProcess start(
+      Config config,
+      Parts parts,
+      AwsCredentialsProvider baseCredentials,
+      PrometheusRegistry registry,
+      Clock clock) {
+    return new ServerProcess(config, parts, baseCredentials, registry, clock);
+  }
+
+  InetSocketAddress address() {
+    return server.address();
+  }
+
+  InetSocketAddress healthAddress() {
+    return server.healthAddress();
+  }
+
+  int sessionCount() {
+    return broker.sessionCount();
+  }
+
+  @Override
+  public void close() {
+    while (!closeInReverse.isEmpty()) {
+      AutoCloseable part = closeInReverse.pop();
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}", part, e);
+      }
+    }
+  }
+
+  private static void shutdown(ExecutorService executor) throws InterruptedException {
+    executor.shutdownNow();
+    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      log.warn("an executor did not stop within 5 s");
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package io.podium.server;
+
+import com.google.rpc.Code;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.podium.api.ErrorDetails;
+import io.podium.api.WireCodec;
+import io.podium.api.v1.Capability;
+import io.podium.api.v1.ErrorDetail;
+import io.podium.api.v1.ErrorReason;
+import io.podium.api.v1.LookupRequest;
+import io.podium.api.v1.LookupResponse;
+import io.podium.api.v1.NodeCredentialsGrpc;
+import io.podium.api.v1.Peer;
+import io.podium.api.v1.ServerHello;
+import io.podium.api.v1.SessionCredentials;
+import io.podium.api.v1.WatchEvent;
+import io.podium.api.v1.WatchRequest;
+import io.podium.core.CachedCredentials;
+import io.podium.core.CredentialBroker;
+import io.podium.core.PodDirectory;
+import io.podium.core.PodIdentity;
+import io.podium.core.PodLookup;
+import io.podium.core.RoleOutcome;
+import io.podium.core.Scheduler;
+import io.podium.core.StsCallException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The {@code podium.v1.NodeCredentials} service: translates requests into hub subscriptions and
+ * directory lookups, and outcomes into messages and status codes with typed details. Every call is
+ * scoped to the node {@link AgentAuthentication} established.
+ */
+public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCredentialsImplBase {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeCredentialsService.class);
+
+  /** What this server does beyond revision 1's minimum. */
+  static final Peer SERVER_PEER_TEMPLATE =
+      Peer.newBuilder()
+          .setProtocol(WireCodec.PROTOCOL)
+          .addCapabilities(Capability.CAPABILITY_CREDENTIALS_PUSH)
+          .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS)
+          .build();
+
+  private final NodeHub hub;
+  private final PodDirectory directory;
+  private final CredentialBroker<SessionCredentials> broker;
+  private final Scheduler scheduler;
+  private final Duration stsWait;
+  private final BooleanSupplier ready;
+  private final String replica;
+  private final String version;
+  private final Duration minRemaining;
+  private volatile boolean stopping;
+
+  /**
+   * @param ready whether the pod source has synced (until then calls get UNAVAILABLE)
+   * @param stsWait the longest a lookup waits for STS
+   */
+  public NodeCredentialsService(
+      NodeHub hub,
+      PodDirectory directory,
+      CredentialBroker<SessionCredentials> broker,
+      Scheduler scheduler,
+      Duration stsWait,
+      Duration minRemaining,
+      BooleanSupplier ready,
+      String replica,
+      String version) {
+    this.hub = hub;
+    this.directory = directory;
+    this.broker = broker;
+    this.scheduler = scheduler;
+    this.stsWait = stsWait;
+    this.minRemaining = minRemaining;
+    this.ready = ready;
+    this.replica = replica;
+    this.version = version;
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchEvent> responses) {
+    AgentIdentity agent = AgentIdentity.CONTEXT_KEY.get();
+    Optional<StatusRuntimeException> refusal = refuseUnready();
+    if (refusal.isEmpty()
+        && !request.getNode().isEmpty()
+        && !request.getNode().equals(agent.node())) {
+      log.warn(
+          "Refused a watch for node {} from the agent of node {}", request.getNode(), agent.node());
+      refusal =
+          Optional.of(
+              ErrorDetails.error(
+                  Code.PERMISSION_DENIED,
+                  ErrorDetail.newBuilder()
+                      .setReason(ErrorReason.ERROR_REASON_OTHER_NODE)
+                      .setNode(agent.node())
+                      .build(),
+                  "this agent is authenticated as node " + agent.node()));
+    }
+    if (refusal.isPresent()) {
+      responses.onError(refusal.get());
+      return;
+    }
+    ServerCallStreamObserver<WatchEvent> observer =
+        (ServerCallStreamObserver<WatchEvent>) responses;
+    AgentStream stream = new AgentStream(agent.node(), observer);
+    observer.setOnCancelHandler(
+        () -> {
+          stream.markEnded();
+          hub.unsubscribe(stream);
+          log.info("Agent of node {} disconnected", agent.node());
+        });
+    stream.send(
+        WatchEvent.newBuilder()
+            .setHello(
+                ServerHello.newBuilder()
+                    .setServer(SERVER_PEER_TEMPLATE.toBuilder().setVersion(version))
+                    .setReplica(replica)
+                    .setNode(agent.node())
+                    .setMinRemainingSeconds(minRemaining.toSeconds()))
+            .build());
+    hub.subscribe(stream);
+    log.info(
+        "Agent of node {} (protocol {}, version {}) is watching",
+        agent.node(),
+        request.getAgent().getProtocol(),
+        request.getAgent().getVersion());
+  }
+
+  @Override
+  public void lookup(LookupRequest request, StreamObserver<LookupResponse> responses) {
+    AgentIdentity agent = AgentIdentity.CONTEXT_KEY.get();
+    Optional<StatusRuntimeException> refusal = refuseUnready();
+    if (refusal.isPresent()) {
+      responses.onError(refusal.get());
+      return;
+    }
+    Optional<InetAddress> ip = WireCodec.decodeIp(request.getIp());
+    if (ip.isEmpty()) {
+      responses.onError(
+          ErrorDetails.error(
+              Code.INVALID_ARGUMENT,
+              ErrorReason.ERROR_REASON_INVALID_REQUEST,
+              "ip must be 4 or 16 bytes, not " + request.getIp().size()));
+      return;
+    }
+    directory
+        .findByIp(ip.get())
+        .thenCompose(found -> answer(agent, ip.get(), found, request.getWantCredentials()))
+        .whenComplete(
+            (response, failure) -> {
+              if (failure == null) {
+                responses.onNext(response);
+                responses.onCompleted();
+              } else {
+                responses.onError(asStatus(failure));
+              }
+            });
+  }
+
+  /** Ends every stream so that agents move to other replicas; later calls are refused. */
+  public void stop() {
+    stopping = true;
+    StatusRuntimeException goingAway =
+        ErrorDetails.error(
+            Code.UNAVAILABLE,
+            ErrorReason.ERROR_REASON_SHUTTING_DOWN,
+            "replica " + replica + " is stopping; use another");
+    for (AgentStream stream : hub.streams()) {
+      hub.unsubscribe(stream);
+      stream.end(goingAway);
+    }
+  }
+
+  private Optional<StatusRuntimeException> refuseUnready() {
+    if (stopping) {
+      return Optional.of(
+          ErrorDetails.error(
+              Code.UNAVAILABLE,
+              ErrorReason.ERROR_REASON_SHUTTING_DOWN,
+              "replica " + replica + " is stopping; use another"));
+    }
+    if (!ready.getAsBoolean()) {
+      return Optional.of(
+          ErrorDetails.error(
+              Code.UNAVAILABLE,
+              ErrorReason.ERROR_REASON_NOT_READY,
+              "replica " + replica + " has not synced its pods yet"));
+    }
+    return Optional.empty();
+  }
+
+  private CompletionStage<LookupResponse> answer(
+      AgentIdentity agent, InetAddress ip, PodLookup lookup, boolean wantCredentials) {
+    return switch (lookup) {
+      case PodLookup.Found found -> answerFound(agent, ip, found.pod(), wantCredentials);
+      case PodLookup.NotFound notFound ->
+          CompletableFuture.failedFuture(
+              ErrorDetails.error(
+                  Code.NOT_FOUND,
+                  ErrorReason.ERROR_REASON_POD_NOT_FOUND,
+                  "no pod that may hold credentials holds " + ip.getHostAddress()));
+      case PodLookup.Ambiguous ambiguous ->
+          CompletableFuture.failedFuture(
+              ErrorDetails.error(
+                  Code.FAILED_PRECONDITION,
+                  ErrorReason.ERROR_REASON_AMBIGUOUS_IP,
+                  ambiguous.pods().size() + " pods claim " + ip.getHostAddress()));
+      case PodLookup.HostAddress host ->
+          CompletableFuture.failedFuture(
+              ErrorDetails.error(
+                  Code.FAILED_PRECONDITION,
+                  ErrorReason.ERROR_REASON_HOST_ADDRESS,
+                  ip.getHostAddress() + " is a node's address"));
+    };
+  }
+
+  private CompletionStage<LookupResponse> answerFound(
+      AgentIdentity agent, InetAddress ip, PodIdentity pod, boolean wantCredentials) {
+    if (!agent.node().equals(pod.nodeName())) {
+      // Said without naming the pod or its node: the caller may learn nothing about other nodes.
+      try {
+        MDC.put("pod.namespace", pod.namespace());
+        MDC.put("pod.name", pod.name());
+        log.warn(
+            "Refused the agent of node {} a lookup of {}: the pod there runs on node {}",
+            agent.node(),
+            ip.getHostAddress(),
+            pod.nodeName());
+      } finally {
+        MDC.remove("pod.namespace");
+        MDC.remove("pod.name");
+      }
+      return CompletableFuture.failedFuture(
+          ErrorDetails.error(
+              Code.PERMISSION_DENIED,
+              ErrorDetail.newBuilder()
+                  .setReason(ErrorReason.ERROR_REASON_OTHER_NODE)
+                  .setNode(agent.node())
+                  .build(),
+              ip.getHostAddress() + " is not a pod of node " + agent.node()));
+    }
+    RoleOutcome outcome = hub.decide(pod);
+    LookupResponse.Builder response =
+        LookupResponse.newBuilder().setPod(WireCodec.encode(pod, outcome));
+    if (!wantCredentials || !(outcome instanceof RoleOutcome.Permitted permitted)) {
+      return CompletableFuture.completedFuture(response.build());
+    }
+    Optional<CachedCredentials<SessionCredentials>> cached = broker.cached(permitted.request());
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(
+          response.setCredentials(cached.get().rendered()).build());
+    }
+    CompletableFuture<LookupResponse> answer = new CompletableFuture<>();
+    broker
+        .credentials(permitted.request())
+        .whenComplete(
+            (credentials, failure) -> {
+              if (failure == null) {
+                answer.complete(response.setCredentials(credentials.rendered()).build());
+              } else {
+                answer.completeExceptionally(failure);
+              }
+            });
+    Scheduler.Cancellable timeout =
+        scheduler.schedule(
+            stsWait,
+            () ->
+                answer.completeExceptionally(
+                    ErrorDetails.error(
+                        Code.UNAVAILABLE,
+                        ErrorReason.ERROR_REASON_STS_UNAVAILABLE,
+                        "STS has not answered within " + stsWait.toMillis() + " ms")));
+    answer.whenComplete((r, f) -> timeout.cancel());
+    return answer;
+  }
+
+  private static Throwable asStatus(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
+    }
+    if (cause instanceof StsCallException sts) {
+      return ErrorDetails.error(
+          sts.retryable() ? Code.UNAVAILABLE : Code.FAILED_PRECONDITION,
+          ErrorDetail.newBuilder()
+              .setReason(
+                  sts.retryable()
+                      ? ErrorReason.ERROR_REASON_STS_UNAVAILABLE
+                      : ErrorReason.ERROR_REASON_STS_DENIED)
+              .setStsErrorCode(sts.errorCode())
+              .build(),
+          "AssumeRole failed: " + sts.errorCode());
+    }
+    log.error("lookup failed unexpectedly", cause);
+    return ErrorDetails.error(
+        Code.INTERNAL, ErrorReason.ERROR_REASON_UNSPECIFIED, "internal error");
+  }
+}

@@ -1,0 +1,26 @@
+package io.podium.tls;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** The expiry of the agent API's certificates, so that a rotation that stalls is seen in time. */
+public final class TlsMetrics {
+
+  private TlsMetrics() {}
+
+  /** Registers {@code podium_tls_certificate_expiry_timestamp_seconds} for {@code tls}. */
+  public static void register(PrometheusRegistry registry, ReloadingTls tls) {
+    GaugeWithCallback.builder()
+        .name("podium_tls_certificate_expiry_timestamp_seconds")
+        .help(
+            "When the agent API's certificate (certificate=identity) and CA (certificate=ca) on"
+                + " disk expire, in Unix seconds")
+        .labelNames("certificate")
+        .callback(
+            callback -> {
+              callback.call(tls.certificateExpiry().getEpochSecond(), "identity");
+              callback.call(tls.caExpiry().getEpochSecond(), "ca");
+            })
+        .register(registry);
+  }
+}

@@ -1,0 +1,154 @@
+package io.podium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.podium.sts.BootstrapCredentials;
+import io.podium.sts.StsEmulator;
+import io.podium.testing.ApiObjects;
+import io.podium.testing.ImdsClient;
+import io.podium.testing.IsolatedProcess;
+import io.podium.testing.KubernetesApiMock;
+import io.podium.testing.PodiumProcess;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code podium server} replicas watching the (mock) API server and sharing the STS work
+ * through Leases in it, one {@code podium agent} of node-1, and the AWS CLI v2 as the pod: one
+ * AssumeRole per session across both replicas, the other node's pod invisible to this agent.
+ */
+class KubernetesAgentServerIT {
+
+  private static final String CREDENTIALS = "/latest/meta-data/iam/security-credentials/";
+
+  @TempDir Path workDir;
+
+  private List<String> server(Path kubeconfig, int stsPort, int port, String replica) {
+    List<String> args =
+        new ArrayList<>(
+            AgentServerIT.serverArgs(workDir, Path.of("unused"), stsPort, port, replica));
+    int podsFile = args.indexOf("--pods-file");
+    args.remove(podsFile + 1);
+    args.remove(podsFile);
+    args.addAll(
+        List.of(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--lease-namespace",
+            "podium",
+            "--lease-renew",
+            "1s",
+            "--lease-duration",
+            "3s"));
+    return args;
+  }
+
+  @Test
+  void replicasWatchingTheClusterServeTheAgentAndShareTheStsWork() throws Exception {
+    AgentServerIT.makeCertificates(workDir);
+    BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
+    List<PodiumProcess> processes = new ArrayList<>();
+    try (KubernetesApiMock api = KubernetesApiMock.start();
+        NamespacedKubernetesClient cluster = api.client();
+        StsEmulator sts = StsEmulator.builder().bootstrapCredentials(bootstrap).build()) {
+      cluster.resource(ApiObjects.namespace("shop", "shop-.*")).create();
+      cluster
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName("podium").endMetadata().build())
+          .create();
+      Path kubeconfig = api.writeKubeconfig(workDir.resolve("kubeconfig"));
+      int stsPort = sts.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
+      int portA = PodiumProcess.freePort();
+      int portB = PodiumProcess.freePort();
+      int imdsPort = PodiumProcess.freePort();
+      var environment = AgentServerIT.serverEnvironment(bootstrap);
+      PodiumProcess a =
+          PodiumProcess.start(
+              workDir, server(kubeconfig, stsPort, portA, "replica-a"), environment);
+      processes.add(a);
+      PodiumProcess b =
+          PodiumProcess.start(
+              workDir, server(kubeconfig, stsPort, portB, "replica-b"), environment);
+      processes.add(b);
+      PodiumProcess agent =
+          PodiumProcess.start(
+              workDir, AgentServerIT.agentArgs(workDir, List.of(portA, portB), imdsPort));
+      processes.add(agent);
+      for (PodiumProcess server : List.of(a, b)) {
+        server.awaitOutput("agent API on", Duration.ofSeconds(60));
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> server.stdout().contains("[replica-a, replica-b]"));
+      }
+
+      // Pods appear once both replicas know each other: each session gets one owner.
+      cluster
+          .resource(ApiObjects.pod("shop", "web").ip("127.0.0.1").role("shop-web").build())
+          .create();
+      cluster
+          .resource(
+              ApiObjects.pod("shop", "db").onNode("node-2").ip("127.0.0.2").role("shop-db").build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  ImdsClient.get("127.0.0.1", imdsPort, CREDENTIALS + "shop-web").status() == 200);
+
+      Path home = Files.createDirectories(workDir.resolve("home"));
+      IsolatedProcess.Result cli =
+          IsolatedProcess.run(
+              home,
+              Map.of(
+                  "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                  "http://127.0.0.1:" + imdsPort + "/",
+                  "AWS_EC2_METADATA_DISABLED",
+                  "false"),
+              List.of(
+                  "/usr/bin/aws",
+                  "sts",
+                  "get-caller-identity",
+                  "--endpoint-url",
+                  "http://127.0.0.1:" + stsPort,
+                  "--region",
+                  "us-east-1",
+                  "--output",
+                  "text",
+                  "--query",
+                  "Arn"));
+      assertThat(cli.exitCode()).as(cli.stderr()).isZero();
+      assertThat(cli.stdout().strip())
+          .isEqualTo("arn:aws:sts::123456789012:assumed-role/shop-web/shop-web");
+      assertThat(ImdsClient.get("127.0.0.2", imdsPort, CREDENTIALS).status()).isEqualTo(503);
+      // A new pod of node-1, asked for at once: from the stream, or a lookup that waits for it.
+      cluster
+          .resource(ApiObjects.pod("shop", "cart").ip("127.0.0.3").role("shop-web").build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  ImdsClient.get("127.0.0.3", imdsPort, CREDENTIALS + "shop-web").status() == 200);
+      // Three sessions (one per pod: the session name is {namespace}-{pod}), two replicas: three
+      // AssumeRole calls, where replicas that did not share would make six.
+      assertThat(sts.stats().callCount("AssumeRole")).isEqualTo(3);
+      assertThat(cluster.leases().inNamespace("podium").list().getItems()).hasSize(2);
+    } finally {
+      for (PodiumProcess process : processes) {
+        process.close();
+      }
+    }
+  }
+}

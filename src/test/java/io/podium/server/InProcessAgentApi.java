@@ -1,0 +1,184 @@
+package io.podium.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.podium.api.v1.NodeCredentialsGrpc;
+import io.podium.api.v1.SessionCredentials;
+import io.podium.core.AllowedRoles;
+import io.podium.core.BrokerObserver;
+import io.podium.core.BrokerSettings;
+import io.podium.core.CredentialBroker;
+import io.podium.core.NamespacePolicy;
+import io.podium.core.PodDirectory;
+import io.podium.core.PodIdentity;
+import io.podium.core.PodIpIndex;
+import io.podium.core.PodLookup;
+import io.podium.core.Prefetcher;
+import io.podium.core.RoleBaseArn;
+import io.podium.core.RoleDecider;
+import io.podium.core.RolePolicy;
+import io.podium.core.RoleResolver;
+import io.podium.core.SessionDurations;
+import io.podium.core.SessionRequestFactory;
+import io.podium.testing.FakeIssuer;
+import io.podium.testing.ManualScheduler;
+import io.podium.testing.MutableClock;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The server's service on an in-process gRPC server, with fake time and a fake STS. Authentication
+ * is the only part replaced: the node a test client "is" travels in a {@code test-node} header
+ * (mutual TLS and tokens are tested over real sockets elsewhere).
+ */
+final class InProcessAgentApi implements AutoCloseable {
+
+  static final Optional<RoleBaseArn> BASE =
+      Optional.of(RoleBaseArn.parse("arn:aws:iam::123456789012:role/"));
+  static final Metadata.Key<String> TEST_NODE =
+      Metadata.Key.of("test-node", Metadata.ASCII_STRING_MARSHALLER);
+
+  final MutableClock clock = MutableClock.at("2026-11-27T10:00:00Z");
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final FakeIssuer issuer = new FakeIssuer(clock);
+  final Directory directory = new Directory();
+  final PublishingRenderer renderer = new PublishingRenderer();
+  final CredentialBroker<SessionCredentials> broker =
+      new CredentialBroker<>(
+          issuer,
+          renderer,
+          BrokerSettings.defaults(SessionDurations.defaults()),
+          clock,
+          scheduler,
+          Runnable::run,
+          BrokerObserver.NONE,
+          new SplittableRandom(1));
+  final RoleDecider decider =
+      new RoleDecider(
+          new RoleResolver(BASE, Optional.empty()),
+          new RolePolicy(true),
+          SessionRequestFactory.withDefaults());
+  final NodeHub hub = new NodeHub(decider, directory::namespacePolicy, clock);
+  final Prefetcher prefetcher = new Prefetcher(broker, decider, directory::namespacePolicy, clock);
+  final AtomicBoolean ready = new AtomicBoolean(true);
+  final NodeCredentialsService service =
+      new NodeCredentialsService(
+          hub,
+          directory,
+          broker,
+          scheduler,
+          Duration.ofMillis(900),
+          SessionDurations.DEFAULT_MIN_REMAINING,
+          ready::get,
+          "replica-1",
+          "test");
+  private final String name = InProcessServerBuilder.generateName();
+  private final Server server;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  InProcessAgentApi() throws IOException {
+    renderer.publishTo(hub::credentialsIssued);
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(service, new HeaderIdentity()))
+            .build()
+            .start();
+  }
+
+  /** A client that the server takes for the agent of {@code node}. */
+  NodeCredentialsGrpc.NodeCredentialsStub agent(String node) {
+    return NodeCredentialsGrpc.newStub(channel())
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header(node)));
+  }
+
+  NodeCredentialsGrpc.NodeCredentialsBlockingStub blockingAgent(String node) {
+    return NodeCredentialsGrpc.newBlockingStub(channel())
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header(node)));
+  }
+
+  ManagedChannel channel() {
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  static Metadata header(String node) {
+    Metadata headers = new Metadata();
+    headers.put(TEST_NODE, node);
+    return headers;
+  }
+
+  /** A pod appears: the hub, the prefetcher and the directory hear it, as from a pod source. */
+  void add(PodIdentity pod) {
+    directory.index.upsert(pod);
+    hub.podUpserted(pod);
+    prefetcher.podUpserted(pod);
+  }
+
+  void remove(PodIdentity pod) {
+    directory.index.remove(pod.uid());
+    hub.podRemoved(pod);
+    prefetcher.podRemoved(pod);
+  }
+
+  void permit(String namespace, String regex) {
+    directory.namespaces.put(
+        namespace, NamespacePolicy.compile(namespace, regex, AllowedRoles.ABSENT, BASE));
+    hub.namespaceChanged(namespace);
+    prefetcher.namespaceChanged(namespace);
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    server.shutdownNow();
+  }
+
+  /** An in-memory directory on the real index, as the file and informer sources use it. */
+  final class Directory implements PodDirectory {
+    final PodIpIndex index = new PodIpIndex();
+    final Map<String, NamespacePolicy> namespaces = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletionStage<PodLookup> findByIp(InetAddress address) {
+      return CompletableFuture.completedFuture(index.lookup(address, clock.instant()));
+    }
+
+    @Override
+    public NamespacePolicy namespacePolicy(String namespace) {
+      return namespaces.getOrDefault(namespace, NamespacePolicy.unannotated(namespace));
+    }
+  }
+
+  private static final class HeaderIdentity implements ServerInterceptor {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      AgentIdentity identity =
+          new AgentIdentity(headers.get(TEST_NODE), AgentIdentity.Method.CERTIFICATE);
+      return Contexts.interceptCall(
+          Context.current().withValue(AgentIdentity.CONTEXT_KEY, identity), call, headers, next);
+    }
+  }
+}

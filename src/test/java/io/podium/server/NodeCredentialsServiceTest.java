@@ -1,0 +1,327 @@
+package io.podium.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.podium.api.ErrorDetails;
+import io.podium.api.WireCodec;
+import io.podium.api.v1.ErrorReason;
+import io.podium.api.v1.LookupRequest;
+import io.podium.api.v1.LookupResponse;
+import io.podium.api.v1.NodeCredentialsGrpc;
+import io.podium.api.v1.Verdict;
+import io.podium.api.v1.WatchEvent;
+import io.podium.api.v1.WatchRequest;
+import io.podium.core.PodIdentity;
+import io.podium.testing.FakeIssuer;
+import io.podium.testing.TestPods;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NodeCredentialsServiceTest {
+
+  private final InProcessAgentApi api = new InProcessAgentApi();
+
+  private final PodIdentity webOnA =
+      TestPods.running("shop", "web")
+          .onNode("node-a")
+          .withIp("10.0.1.5")
+          .withRole("shop-web")
+          .build();
+  private final PodIdentity dbOnB =
+      TestPods.running("shop", "db")
+          .onNode("node-b")
+          .withIp("10.0.2.7")
+          .withRole("shop-db")
+          .build();
+
+  NodeCredentialsServiceTest() throws IOException {}
+
+  @AfterEach
+  void close() {
+    api.close();
+  }
+
+  private RecordingObserver<WatchEvent> watch(String node) {
+    RecordingObserver<WatchEvent> events = new RecordingObserver<>();
+    api.agent(node).watch(WatchRequest.newBuilder().setNode(node).build(), events);
+    return events;
+  }
+
+  private static List<String> podNames(RecordingObserver<WatchEvent> events) {
+    return events.received.stream()
+        .filter(WatchEvent::hasPod)
+        .map(e -> e.getPod().getNamespace() + "/" + e.getPod().getName())
+        .toList();
+  }
+
+  private static List<String> accessKeys(RecordingObserver<WatchEvent> events) {
+    return events.received.stream()
+        .filter(WatchEvent::hasCredentials)
+        .map(e -> e.getCredentials().getAccessKeyId())
+        .toList();
+  }
+
+  @Test
+  void streamsHelloThenTheNodesPodsAndCredentialsThenSyncComplete() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+
+    RecordingObserver<WatchEvent> events = watch("node-a");
+
+    assertThat(events.received)
+        .extracting(WatchEvent::getEventCase)
+        .containsExactly(
+            WatchEvent.EventCase.HELLO,
+            WatchEvent.EventCase.POD,
+            WatchEvent.EventCase.CREDENTIALS,
+            WatchEvent.EventCase.SYNCED);
+    WatchEvent hello = events.received.getFirst();
+    assertThat(hello.getHello().getNode()).isEqualTo("node-a");
+    assertThat(hello.getHello().getServer().getProtocol()).isEqualTo(WireCodec.PROTOCOL);
+    assertThat(hello.getHello().getMinRemainingSeconds()).isEqualTo(20 * 60);
+    var pod = events.received.get(1).getPod();
+    assertThat(pod.getDecision().getVerdict()).isEqualTo(Verdict.VERDICT_PERMITTED);
+    assertThat(pod.getDecision().getRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/shop-web");
+    assertThat(events.received.get(2).getCredentials().getSessionKey())
+        .isEqualTo(pod.getDecision().getSession().getKey());
+  }
+
+  @Test
+  void anAgentNeverReceivesAnotherNodesPodsOrCredentials() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    RecordingObserver<WatchEvent> nodeA = watch("node-a");
+
+    api.add(dbOnB);
+    PodIdentity laterOnA =
+        TestPods.running("shop", "cart")
+            .onNode("node-a")
+            .withIp("10.0.1.9")
+            .withRole("shop-web")
+            .build();
+    api.add(laterOnA);
+
+    assertThat(podNames(nodeA)).containsExactly("shop/web", "shop/cart");
+    assertThat(nodeA.received.toString()).doesNotContain("shop-db").doesNotContain("10.0.2.7");
+    RecordingObserver<WatchEvent> nodeB = watch("node-b");
+    assertThat(podNames(nodeB)).containsExactly("shop/db");
+    assertThat(accessKeys(nodeB)).doesNotContainAnyElementsOf(accessKeys(nodeA));
+  }
+
+  @Test
+  void refusesALookupOfAnotherNodesPodWithPermissionDeniedAndItsReason() {
+    api.permit("shop", "shop-.*");
+    api.add(dbOnB);
+
+    assertThatThrownBy(
+            () ->
+                api.blockingAgent("node-a")
+                    .lookup(
+                        LookupRequest.newBuilder()
+                            .setIp(WireCodec.encode(TestPods.ip("10.0.2.7")))
+                            .setWantCredentials(true)
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(ErrorDetails.reason(e)).isEqualTo(ErrorReason.ERROR_REASON_OTHER_NODE);
+              assertThat(ErrorDetails.detail(e).orElseThrow().getNode()).isEqualTo("node-a");
+              assertThat(e.getTrailers().toString()).doesNotContain("ASIA");
+            });
+  }
+
+  @Test
+  void refusesAWatchClaimingAnotherNode() {
+    RecordingObserver<WatchEvent> events = new RecordingObserver<>();
+    api.agent("node-a").watch(WatchRequest.newBuilder().setNode("node-b").build(), events);
+
+    assertThat(events.received).isEmpty();
+    assertThat(Status.fromThrowable(events.error.get()).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(ErrorDetails.reason(events.error.get()))
+        .isEqualTo(ErrorReason.ERROR_REASON_OTHER_NODE);
+  }
+
+  @Test
+  void looksUpAnOwnPodWithCredentials() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+
+    LookupResponse response =
+        api.blockingAgent("node-a")
+            .lookup(
+                LookupRequest.newBuilder()
+                    .setIp(WireCodec.encode(TestPods.ip("10.0.1.5")))
+                    .setWantCredentials(true)
+                    .build());
+
+    assertThat(response.getPod().getUid()).isEqualTo(webOnA.uid());
+    assertThat(response.getCredentials().getAccessKeyId()).startsWith("ASIAFAKE");
+    assertThat(api.issuer.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void answersAnUnknownIpWithNotFoundAndAMalformedOneWithInvalidArgument() {
+    var agent = api.blockingAgent("node-a");
+    assertThatThrownBy(
+            () ->
+                agent.lookup(
+                    LookupRequest.newBuilder()
+                        .setIp(WireCodec.encode(TestPods.ip("10.9.9.9")))
+                        .build()))
+        .satisfies(
+            e ->
+                assertThat(ErrorDetails.reason(e))
+                    .isEqualTo(ErrorReason.ERROR_REASON_POD_NOT_FOUND));
+    assertThatThrownBy(
+            () ->
+                agent.lookup(
+                    LookupRequest.newBuilder().setIp(ByteString.copyFrom(new byte[3])).build()))
+        .satisfies(
+            e -> {
+              assertThat(ErrorDetails.code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(ErrorDetails.reason(e))
+                  .isEqualTo(ErrorReason.ERROR_REASON_INVALID_REQUEST);
+            });
+  }
+
+  @Test
+  void reportsAFinalStsRefusalAsStsDeniedWithStsCode() {
+    api.permit("shop", "shop-.*");
+    api.issuer.failWith(FakeIssuer::accessDenied);
+    api.add(webOnA);
+
+    assertThatThrownBy(
+            () ->
+                api.blockingAgent("node-a")
+                    .lookup(
+                        LookupRequest.newBuilder()
+                            .setIp(WireCodec.encode(TestPods.ip("10.0.1.5")))
+                            .setWantCredentials(true)
+                            .build()))
+        .satisfies(
+            e -> {
+              assertThat(ErrorDetails.code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(ErrorDetails.reason(e)).isEqualTo(ErrorReason.ERROR_REASON_STS_DENIED);
+              assertThat(ErrorDetails.detail(e).orElseThrow().getStsErrorCode())
+                  .isEqualTo("AccessDenied");
+            });
+  }
+
+  @Test
+  void pushesRefreshedCredentialsToTheStream() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    RecordingObserver<WatchEvent> events = watch("node-a");
+    String first = accessKeys(events).getFirst();
+
+    // Refreshes fall between 70% and 85% of the 40 minutes a credential may be served.
+    api.scheduler.advance(Duration.ofMinutes(35));
+
+    assertThat(accessKeys(events)).hasSize(2).first().isEqualTo(first);
+    assertThat(accessKeys(events).getLast()).isNotEqualTo(first);
+  }
+
+  @Test
+  void tellsTheAgentWhenAPodGoesAndWhenItsNamespaceStopsPermittingIt() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    RecordingObserver<WatchEvent> events = watch("node-a");
+
+    api.permit("shop", "other-.*");
+    api.remove(webOnA);
+
+    List<WatchEvent> after = events.received.subList(4, events.received.size());
+    assertThat(after)
+        .extracting(WatchEvent::getEventCase)
+        .containsExactly(WatchEvent.EventCase.POD, WatchEvent.EventCase.POD_REMOVED);
+    assertThat(after.getFirst().getPod().getDecision().getVerdict())
+        .isEqualTo(Verdict.VERDICT_REFUSED);
+    assertThat(after.getLast().getPodRemoved().getUid()).isEqualTo(webOnA.uid());
+  }
+
+  @Test
+  void refusesCallsWithUnavailableUntilThePodSourceHasSynced() {
+    api.ready.set(false);
+
+    RecordingObserver<WatchEvent> events = watch("node-a");
+
+    assertThat(ErrorDetails.code(events.error.get())).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ErrorDetails.reason(events.error.get()))
+        .isEqualTo(ErrorReason.ERROR_REASON_NOT_READY);
+  }
+
+  @Test
+  void endsEveryStreamWithShuttingDownWhenTheReplicaStops() {
+    RecordingObserver<WatchEvent> events = watch("node-a");
+
+    api.service.stop();
+
+    assertThat(ErrorDetails.reason(events.error.get()))
+        .isEqualTo(ErrorReason.ERROR_REASON_SHUTTING_DOWN);
+    assertThat(api.hub.streamCount()).isZero();
+  }
+
+  /**
+   * An agent one version older sends the WatchRequest it knew: only field 1 (node), no handshake.
+   * Sent as raw bytes, as that agent's generated code would, it still gets a full stream.
+   */
+  @Test
+  void anOlderAgentsWatchRequestShapeStillWorks() throws IOException {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeString(1, "node-a");
+    out.flush();
+    MethodDescriptor<byte[], WatchEvent> oldWatch =
+        NodeCredentialsGrpc.getWatchMethod().toBuilder(
+                new RawBytes(), ProtoUtils.marshaller(WatchEvent.getDefaultInstance()))
+            .build();
+
+    RecordingObserver<WatchEvent> events = new RecordingObserver<>();
+    io.grpc.ClientCall<byte[], WatchEvent> withNode =
+        io.grpc.ClientInterceptors.intercept(
+                api.channel(),
+                MetadataUtils.newAttachHeadersInterceptor(InProcessAgentApi.header("node-a")))
+            .newCall(oldWatch, io.grpc.CallOptions.DEFAULT);
+    ClientCalls.asyncServerStreamingCall(withNode, bytes.toByteArray(), events);
+
+    assertThat(events.error.get()).isNull();
+    assertThat(podNames(events)).containsExactly("shop/web");
+    assertThat(events.received.getLast().hasSynced()).isTrue();
+  }
+
+  /** Bytes as they are: a message shape this version's generated code no longer makes. */
+  private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
