@@ -1,11 +1,9 @@
 package io.podium.server;
 
+import io.podium.api.Rendezvous;
 import io.podium.api.WireCodec;
 import io.podium.core.Replicas;
 import io.podium.core.SessionRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,32 +37,6 @@ public final class RendezvousOwnership implements SessionOwnership {
 
   /** The owner of {@code sessionKey} among {@code live}. */
   static String owner(Set<String> live, String sessionKey) {
-    String best = null;
-    long bestWeight = Long.MIN_VALUE;
-    for (String replica : live) {
-      long weight = weight(replica, sessionKey);
-      if (best == null
-          || weight > bestWeight
-          || (weight == bestWeight && replica.compareTo(best) < 0)) {
-        best = replica;
-        bestWeight = weight;
-      }
-    }
-    return best;
-  }
-
-  private static long weight(String replica, String sessionKey) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest((replica + "\n" + sessionKey).getBytes(StandardCharsets.UTF_8));
-      long weight = 0;
-      for (int i = 0; i < 8; i++) {
-        weight = (weight << 8) | (hash[i] & 0xff);
-      }
-      return weight;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    return Rendezvous.owner(live, sessionKey);
   }
 }

@@ -3,6 +3,7 @@ package io.podium.agent.remote;
 import io.grpc.Status;
 import io.podium.agent.ImdsDocuments;
 import io.podium.api.ErrorDetails;
+import io.podium.api.WireCodec;
 import io.podium.api.v1.ErrorDetail;
 import io.podium.api.v1.ErrorReason;
 import io.podium.core.CachedCredentials;
@@ -92,7 +93,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
 
   private CompletionStage<CredentialOutcome<ImdsDocuments>> fetch(
       InetAddress caller, RoleOutcome.Permitted permitted) {
-    String key = io.podium.api.WireCodec.sessionKey(permitted.request());
+    String key = WireCodec.sessionKey(permitted.request());
     Optional<CachedCredentials<ImdsDocuments>> cached = view.credentials(key);
     Instant now = clock.instant();
     if (cached.isPresent() && fresh(cached.get(), now)) {
@@ -108,7 +109,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
                 return issued(permitted, pushed);
               }
               return servers
-                  .lookup(caller, true)
+                  .lookup(caller, true, key)
                   .handle(
                       (response, failure) -> {
                         Optional<CachedCredentials<ImdsDocuments>> latest = view.credentials(key);

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.podium.agent.ImdsDocuments;
 import io.podium.agent.ImdsRenderer;
 import io.podium.api.ErrorDetails;
+import io.podium.api.Rendezvous;
 import io.podium.api.v1.ErrorReason;
 import io.podium.api.v1.LookupResponse;
 import io.podium.core.CallerCredentials;
@@ -153,11 +154,26 @@ public final class ServerConnections implements AutoCloseable {
    * skipped, and the first definite answer (a response or a refusal) wins.
    */
   CompletableFuture<LookupResponse> lookup(InetAddress ip, boolean wantCredentials) {
+    return lookup(ip, wantCredentials, null);
+  }
+
+  /**
+   * Asks synced replicas first; for a session, its owner first (the replica that fetches and
+   * refreshes it, by the same rendezvous hashing the servers use), so that a credentials lookup
+   * joins the owner's STS call instead of making another replica start one.
+   */
+  CompletableFuture<LookupResponse> lookup(
+      InetAddress ip, boolean wantCredentials, String sessionKey) {
+    List<ServerLink> synced = new ArrayList<>();
     List<ServerLink> order = new ArrayList<>();
     synchronized (this) {
-      links.values().stream().filter(ServerLink::synced).forEach(order::add);
+      links.values().stream().filter(ServerLink::synced).forEach(synced::add);
       links.values().stream().filter(l -> !l.synced()).forEach(order::add);
     }
+    if (sessionKey != null) {
+      synced.sort(Rendezvous.ownerFirst(sessionKey, ServerLink::replica));
+    }
+    order.addAll(0, synced);
     return tryLinks(order, 0, ip, wantCredentials, null);
   }
 

@@ -51,6 +51,8 @@ final class ServerLink {
   private ScheduledFuture<?> retry;
   private boolean closed;
   private volatile boolean synced;
+  // The replica id from the server's hello: which sessions it owns follows from it.
+  private volatile String replica;
 
   /**
    * @param authority the name the server's certificate must carry (the {@code --server} host)
@@ -96,6 +98,12 @@ final class ServerLink {
 
   String name() {
     return name;
+  }
+
+  /** The replica id this link's server gave in its hello; empty before one arrived. */
+  String replica() {
+    String id = replica;
+    return id == null ? "" : id;
   }
 
   /** Whether this link's stream is open and its snapshot complete. */
@@ -205,6 +213,7 @@ final class ServerLink {
     public void onNext(WatchEvent event) {
       switch (event.getEventCase()) {
         case HELLO -> {
+          replica = event.getHello().getReplica();
           view.minRemaining(Duration.ofSeconds(event.getHello().getMinRemainingSeconds()));
           log.info(
               "Connected to server {} (replica {}, protocol {}, version {}) as node {}",
