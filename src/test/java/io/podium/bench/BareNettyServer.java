@@ -36,7 +36,8 @@ import java.util.Arrays;
  * slowed baseline would make them all meaningless.
  *
  * <p>Run by {@code bench/hotpath.sh}: {@code BareNettyServer <port> <body-bytes>}; prints {@code
- * listening on <address>} once bound and serves until killed.
+ * listening on <address>} once bound and serves until killed. {@code BaselineRoundTripBenchmark}
+ * runs the same pipeline on an {@code EmbeddedChannel}.
  */
 public final class BareNettyServer {
 
@@ -49,9 +50,7 @@ public final class BareNettyServer {
     }
     int port = Integer.parseInt(args[0]);
     int bodyBytes = Integer.parseInt(args[1]);
-    byte[] body = new byte[bodyBytes];
-    Arrays.fill(body, (byte) 'x');
-    Responder responder = new Responder(prepared(body, true), prepared(body, false));
+    ChannelInitializer<Channel> pipeline = pipeline(bodyBytes);
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers =
         new MultiThreadIoEventLoopGroup(
@@ -64,16 +63,7 @@ public final class BareNettyServer {
               .option(ChannelOption.SO_BACKLOG, 1024)
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(new HttpServerCodec())
-                          .addLast(new HttpObjectAggregator(4096))
-                          .addLast(responder);
-                    }
-                  })
+              .childHandler(pipeline)
               .bind(new InetSocketAddress("127.0.0.1", port))
               .sync()
               .channel();
@@ -84,6 +74,25 @@ public final class BareNettyServer {
       acceptor.shutdownGracefully();
       workers.shutdownGracefully();
     }
+  }
+
+  /**
+   * The baseline's whole pipeline: codec, aggregator, and the handler answering every request with
+   * a {@code bodyBytes} body (also run on an {@code EmbeddedChannel} by JMH).
+   */
+  public static ChannelInitializer<Channel> pipeline(int bodyBytes) {
+    byte[] body = new byte[bodyBytes];
+    Arrays.fill(body, (byte) 'x');
+    Responder responder = new Responder(prepared(body, true), prepared(body, false));
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline()
+            .addLast(new HttpServerCodec())
+            .addLast(new HttpObjectAggregator(4096))
+            .addLast(responder);
+      }
+    };
   }
 
   private static FullHttpResponse prepared(byte[] body, boolean keepAlive) {

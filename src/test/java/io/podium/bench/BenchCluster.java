@@ -123,6 +123,16 @@ public final class BenchCluster {
         new PodCredentialService<>(directory, decider, broker, scheduler, Duration.ofMillis(900));
   }
 
+  /** The size of the first pod's credentials document, as the metadata API serves it. */
+  public int credentialsDocumentBytes() {
+    PodIdentity pod = pods.getFirst();
+    if (!(decider.decide(pod, policies.get(pod.namespace()))
+        instanceof RoleOutcome.Permitted permitted)) {
+      throw new IllegalStateException("benchmark pod " + pod + " is not permitted its role");
+    }
+    return broker.cached(permitted.request()).orElseThrow().rendered().credentials().length;
+  }
+
   /** The address of pod {@code i}: 10.1.x.y, as a CNI hands them out. */
   public static String ip(int i) {
     return "10.1." + (i / 250) + "." + (i % 250 + 2);

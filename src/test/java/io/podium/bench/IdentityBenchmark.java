@@ -27,12 +27,14 @@ public class IdentityBenchmark {
 
   private BenchCluster cluster;
   private InetAddress[] callers;
+  private PodIdentity[] twins;
   private int next;
 
   @Setup
   public void setUp() {
     cluster = new BenchCluster();
     callers = new InetAddress[cluster.pods.size()];
+    twins = cluster.pods.toArray(PodIdentity[]::new);
     for (int i = 0; i < callers.length; i++) {
       callers[i] = cluster.pods.get(i).ips().getFirst();
     }
@@ -58,6 +60,21 @@ public class IdentityBenchmark {
     PodIdentity pod = found.pod();
     NamespacePolicy policy = cluster.policies.get(pod.namespace());
     return cluster.decider.decide(pod, policy);
+  }
+
+  /**
+   * The decision made afresh, as for a pod or namespace that has just changed (and, before the
+   * decider remembered decisions, for every request): each call passes an equal but distinct
+   * record, which the decider's memory does not trust.
+   */
+  @Benchmark
+  public RoleOutcome decideChangedPod() {
+    int i = next;
+    next = next + 1 == twins.length ? 0 : next + 1;
+    // A copy of the record (a few tens of ns of the figure) that the decider has not seen.
+    PodIdentity twin = twins[i].withServiceAccountRoleArn(twins[i].serviceAccountRoleArn());
+    twins[i] = twin;
+    return cluster.decider.decide(twin, cluster.policies.get(twin.namespace()));
   }
 
   @Benchmark
