@@ -74,7 +74,7 @@ for mode in ("keepalive", "new_connection"):
         cpu = s[mode]["server_cpu_us_per_request"]
         line = (f"    {name:17} {s[mode]['requests_per_s']:>9.0f} req/s"
                 f"{f'  {cpu:5.1f} us CPU/req' if cpu else ''}"
-                f"   p50 {s[mode]['latency_ms']['p50']:.2f} ms   p99 {s[mode]['latency_ms']['p99']:.2f} ms")
+                f"   p50 {s[mode]['latency_ms']['p50']:.3f} ms   p99 {s[mode]['latency_ms']['p99']:.3f} ms")
         if c:
             t, p = c["throughput_ratio"], c["p99_ratio"]
             line += (f"\n{'':22}throughput x{t['median']} [{t['min']}..{t['max']}]"

@@ -17,7 +17,8 @@ done
 if [ "$SMOKE" = true ]; then
   mode=(-f 1 -wi 0 -i 1 -r 100ms)
 else
-  mode=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+  # The credentials round trip needs about 5 s of warm-up before its JIT settles.
+  mode=(-f 2 -wi 5 -w 2s -i 5 -r 1s)
 fi
 # Options given here replace the defaults above (JMH takes each option once); a bare pattern
 # selects benchmarks.

@@ -131,6 +131,8 @@ print(json.dumps({
     "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     "cpus": os.cpu_count(), "cpu_model": cpu_model, "kernel": platform.release(),
     "java": java_version[0] if java_version else "", "jvm_options": jvm_opts,
+    # Other work on the machine makes figures drift: the load average when the result was written.
+    "loadavg": open("/proc/loadavg").read().split()[:3],
     "smoke": smoke == "true"}))
 PY
 }

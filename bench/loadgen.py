@@ -63,12 +63,40 @@ def wrk(url, seconds, keepalive, pid=None):
     return report
 
 
+# hey prints response times in seconds with four decimals: 0.1 ms steps, too coarse to compare
+# sub-millisecond percentiles by a factor of 1.2. Percentiles are therefore interpolated within
+# the step, assuming answers are spread evenly across it (as Prometheus' histogram_quantile does
+# within a bucket); the nearest-rank values of hey's own steps are kept as `latency_ms_steps`.
+HEY_STEP_MS = 0.1
+
+
 def percentile(sorted_values, fraction):
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:
         return None
     rank = max(1, int(-(-fraction * len(sorted_values) // 1)))
     return sorted_values[rank - 1]
+
+
+def interpolated_percentile(sorted_values, fraction, step):
+    """Percentile of values rounded to `step`, interpolated within the step that holds it."""
+    if not sorted_values:
+        return None
+    rank = fraction * len(sorted_values)
+    below = 0
+    i = 0
+    while i < len(sorted_values):
+        value = sorted_values[i]
+        j = i
+        while j < len(sorted_values) and sorted_values[j] == value:
+            j += 1
+        count = j - i
+        if below + count >= rank:
+            low = max(0.0, value - step / 2)
+            return round(low + (rank - below) / count * (value + step / 2 - low), 4)
+        below += count
+        i = j
+    return sorted_values[-1]
 
 
 def hey(url, requests, keepalive):
@@ -87,15 +115,20 @@ def hey(url, requests, keepalive):
     times = sorted(float(row["response-time"]) * 1000 for row in rows)
     offsets = [float(row["offset"]) for row in rows]
     span = max(offsets) - min(offsets)
+    times = [round(t, 1) for t in times]
     return {
         "requests": len(rows),
         "achieved_rate_per_s": round(len(rows) / span, 1) if span > 0 else None,
         "latency_ms": {
-            "p50": percentile(times, 0.50),
-            "p90": percentile(times, 0.90),
-            "p99": percentile(times, 0.99),
-            "p999": percentile(times, 0.999),
+            "p50": interpolated_percentile(times, 0.50, HEY_STEP_MS),
+            "p90": interpolated_percentile(times, 0.90, HEY_STEP_MS),
+            "p99": interpolated_percentile(times, 0.99, HEY_STEP_MS),
+            "p999": interpolated_percentile(times, 0.999, HEY_STEP_MS),
             "max": times[-1],
+        },
+        "latency_ms_steps": {
+            "p50": percentile(times, 0.50),
+            "p99": percentile(times, 0.99),
         },
     }
 
@@ -144,8 +177,8 @@ def main():
                 report = hey(url, hey_requests, keepalive)
                 runs[name][mode]["hey"].append(report)
                 latency = report["latency_ms"]
-                log(f"hey {mode:14} round {round_number + 1:2} {name:16} p50 {latency['p50']:.2f} ms"
-                    f"  p99 {latency['p99']:.2f} ms  ({report['achieved_rate_per_s']} req/s)")
+                log(f"hey {mode:14} round {round_number + 1:2} {name:16} p50 {latency['p50']:.3f} ms"
+                    f"  p99 {latency['p99']:.3f} ms  ({report['achieved_rate_per_s']} req/s)")
 
     def spread(values):
         values = sorted(values)
