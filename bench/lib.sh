@@ -114,7 +114,7 @@ podium_jar() {
 bench_context_json() {
   local commit dirty
   commit=$(git -C "$BENCH_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-  dirty=$([ -n "$(git -C "$BENCH_ROOT" status --porcelain 2>/dev/null)" ] && echo true || echo false)
+  dirty=$([ -n "$(git -C "$BENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
   python3 - "$commit" "$dirty" "$SMOKE" "$BENCH_JVM_OPTS" "$JAVA" <<'PY'
 import json, os, platform, subprocess, sys, datetime
 commit, dirty, smoke, jvm_opts, java = sys.argv[1:]
