@@ -17,6 +17,10 @@ final class AuditLog {
 
   /** Records that {@code credentials} were written to the pod of {@code permitted}. */
   void handedOut(RoleOutcome.Permitted permitted, CachedCredentials<?> credentials, Route route) {
+    if (!audit.isInfoEnabled()) {
+      // Turned off by configuration: skip the MDC and timestamp work too, not just the write.
+      return;
+    }
     PodIdentity pod = permitted.pod();
     String accessKeyId = credentials.credentials().accessKeyId();
     String expiration = ImdsRenderer.timestamp(credentials.expiration());

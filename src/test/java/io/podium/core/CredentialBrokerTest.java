@@ -335,6 +335,37 @@ class CredentialBrokerTest {
   }
 
   @Test
+  void releasedSessionIsDroppedAtItsNextRefreshEvenWhenItsPodsAskedForIt() throws Exception {
+    CredentialBroker<String> broker = directBroker();
+    SessionRequest request = session("reader");
+    broker.hold(request);
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(broker.credentials(request).get()).isNotNull();
+
+    broker.release(request);
+    scheduler.advance(Duration.ofHours(3));
+
+    assertThat(issuer.calls(request)).isEqualTo(1);
+    assertThat(broker.sessionCount()).isZero();
+  }
+
+  @Test
+  void sessionAskedForAfterItsLastReleaseKeepsRefreshingWhileAskedFor() throws Exception {
+    CredentialBroker<String> broker = directBroker();
+    SessionRequest request = session("reader");
+    broker.hold(request);
+    broker.release(request);
+    scheduler.advance(Duration.ofMinutes(5));
+    // A caller no prefetch source knows about still uses it.
+    assertThat(broker.credentials(request).get()).isNotNull();
+
+    scheduler.advance(Duration.ofMinutes(35));
+
+    assertThat(issuer.calls(request)).isEqualTo(2);
+    assertThat(broker.cached(request)).isPresent();
+  }
+
+  @Test
   void sessionStillHeldByAnotherPodKeepsRefreshing() {
     CredentialBroker<String> broker = directBroker();
     SessionRequest request = session("reader");
