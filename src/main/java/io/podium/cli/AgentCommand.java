@@ -6,7 +6,6 @@ import io.podium.agent.remote.ServerConnections;
 import io.podium.agent.remote.TokenFileCredentials;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,8 +143,7 @@ final class AgentCommand implements Callable<Integer> {
     Health health = new Health();
     var started = StandaloneCommand.startupCheck(health);
     try (ShutdownSignal shutdown = new ShutdownSignal();
-        AutoCloseable _ =
-            ops.start(registry, health, "agent", new PodiumVersion().getVersion()[0]);
+        AutoCloseable _ = ops.start(registry, health, "agent", PodiumVersion.number());
         AgentProcess process =
             AgentProcess.start(
                 config,
@@ -154,13 +152,12 @@ final class AgentCommand implements Callable<Integer> {
                 Clock.systemUTC(),
                 health)) {
       started.set(true);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
+      logging.announce(
+          spec,
           "podium agent: metadata API on "
               + process.metadataAddress()
               + ", servers "
               + config.servers().servers());
-      out.flush();
       shutdown.await();
       log.info("stopping in {} ms", shutdownDelay.toMillis());
       Thread.sleep(shutdownDelay.toMillis());

@@ -135,8 +135,7 @@ final class DevCommand implements Callable<Integer> {
       PrometheusRegistry registry = new PrometheusRegistry();
       Health health = new Health();
       var started = StandaloneCommand.startupCheck(health);
-      try (AutoCloseable _ =
-              ops.start(registry, health, "dev", new PodiumVersion().getVersion()[0]);
+      try (AutoCloseable _ = ops.start(registry, health, "dev", PodiumVersion.number());
           StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
         started.set(true);
         printBanner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);

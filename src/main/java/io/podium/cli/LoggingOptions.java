@@ -67,6 +67,29 @@ final class LoggingOptions {
     }
   }
 
+  /**
+   * Stops logging, writing out what the asynchronous audit appender still holds: called last on the
+   * way out, so that no audit record is lost when the JVM halts.
+   */
+  static void flush() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
+  }
+
+  /**
+   * Tells the operator on stdout what the process serves: a plain line with {@code --log-format
+   * text}; with JSON, a log record like every other line, so that stdout stays pure JSON lines.
+   */
+  void announce(CommandSpec spec, String line) {
+    if (logFormat == LogFormat.text) {
+      spec.commandLine().getOut().println(line);
+      spec.commandLine().getOut().flush();
+    } else {
+      LoggerFactory.getLogger(spec.userObject().getClass()).info("{}", line);
+    }
+  }
+
   /** The audit file, checked, or {@code null} for stdout. */
   private Path auditFile() {
     if (auditLog == null || auditLog.isBlank() || auditLog.strip().equals("stdout")) {
@@ -129,17 +152,20 @@ final class LoggingOptions {
     appender.setTriggeringPolicy(trigger);
     appender.start();
 
-    if (audit.getAppender("AUDIT") instanceof AsyncAppender async) {
-      async.stop();
-      // Detached, not stopped: the console appender still serves every other logger.
-      async.detachAppender("STDOUT");
-      async.addAppender(appender);
-      async.start();
-    } else {
-      audit.detachAppender("STDOUT");
-      audit.addAppender(appender);
-      audit.setAdditive(false);
-    }
+    // A fresh asynchronous appender in front of the file, like logback.xml's in front of stdout
+    // (records are never dropped). The old one is detached, not stopped: stopping it would stop
+    // the console appender behind it, which every other logger uses.
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context);
+    async.setName("AUDIT_FILE_ASYNC");
+    async.setQueueSize(8192);
+    async.setDiscardingThreshold(0);
+    async.setNeverBlock(false);
+    async.addAppender(appender);
+    async.start();
+    audit.detachAppender("AUDIT");
+    audit.addAppender(async);
+    audit.setAdditive(false);
   }
 
   private static void useTextFormat() {

@@ -13,7 +13,6 @@ import io.podium.server.RendezvousOwnership;
 import io.podium.server.SessionOwnership;
 import io.podium.server.TokenNodeAuthenticator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -203,8 +202,7 @@ final class ServerCommand implements Callable<Integer> {
     var started = StandaloneCommand.startupCheck(health);
     try {
       // First, so that probes and scrapes answer while the API server is slow to list.
-      closeInReverse.push(
-          ops.start(registry, health, "server", new PodiumVersion().getVersion()[0]));
+      closeInReverse.push(ops.start(registry, health, "server", PodiumVersion.number()));
       // The API server is needed for the cluster pod source, token authentication and leases;
       // the pods file with certificate authentication runs without one.
       KubernetesClient kubernetes = null;
@@ -248,9 +246,8 @@ final class ServerCommand implements Callable<Integer> {
           ServerProcess process =
               ServerProcess.start(config, parts, base, registry, Clock.systemUTC(), health)) {
         started.set(true);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("podium server " + config.replicaId() + ": agent API on " + process.address());
-        out.flush();
+        logging.announce(
+            spec, "podium server " + config.replicaId() + ": agent API on " + process.address());
         shutdown.await();
         log.info("stopping");
       }

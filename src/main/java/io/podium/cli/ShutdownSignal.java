@@ -41,6 +41,9 @@ final class ShutdownSignal implements AutoCloseable {
 
   @Override
   public void close() {
+    // Last on the way out: the audit trail is written asynchronously and must reach its file or
+    // stdout before the JVM halts.
+    LoggingOptions.flush();
     finished.countDown();
   }
 }

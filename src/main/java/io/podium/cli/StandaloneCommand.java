@@ -4,7 +4,6 @@ import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,14 +74,11 @@ final class StandaloneCommand implements Callable<Integer> {
     Health health = new Health();
     AtomicBoolean started = startupCheck(health);
     try (ShutdownSignal shutdown = new ShutdownSignal();
-        AutoCloseable _ =
-            ops.start(registry, health, "standalone", new PodiumVersion().getVersion()[0]);
+        AutoCloseable _ = ops.start(registry, health, "standalone", PodiumVersion.number());
         DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
         StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
       started.set(true);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("podium standalone: metadata API on " + process.metadataAddress());
-      out.flush();
+      logging.announce(spec, "podium standalone: metadata API on " + process.metadataAddress());
       shutdown.await();
       log.info("stopping");
     } catch (PodSourceException | KubeconfigException e) {
