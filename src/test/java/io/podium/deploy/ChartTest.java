@@ -1,6 +1,7 @@
 package io.podium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
@@ -59,6 +60,31 @@ class ChartTest {
 
     assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
     assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
+  @Test
+  void theValidityCheckCatchesAMisspelledOrMisplacedField() {
+    String misspelled =
+        """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: podium, namespace: kube-system}
+        spec:
+          selector: {matchLabels: {app: podium}}
+          template:
+            metadata: {labels: {app: podium}}
+            spec:
+              hostNetwrk: true
+              containers: [{name: podium, image: podium, securityContext: {readOnlyRootFs: true}}]
+        """;
+
+    assertThatThrownBy(
+            () ->
+                KubernetesObjects.assertValid(
+                    new HelmChart.Document("templates/x.yaml", misspelled).object()))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("hostNetwrk")
+        .hasMessageContaining("readOnlyRootFs");
   }
 
   @ParameterizedTest
