@@ -233,18 +233,14 @@ class OperationsIT {
       List<String> agentArgs =
           new ArrayList<>(AgentServerIT.agentArgs(workDir, List.of(serverPort), imdsPort));
       agentArgs.removeAll(List.of("--log-format", "text"));
-      agentArgs.addAll(
-          List.of(
-              "--metrics-listen",
-              "127.0.0.1:" + agentMetrics,
-              "--audit-log",
-              auditFile.toString()));
+      agentArgs.set(agentArgs.indexOf("--metrics-listen") + 1, "127.0.0.1:" + agentMetrics);
+      agentArgs.addAll(List.of("--audit-log", auditFile.toString()));
       List<String> serverArgs =
           new ArrayList<>(
               AgentServerIT.serverArgs(
                   workDir, pods, stsAddress.getPort(), serverPort, "replica-1"));
       serverArgs.removeAll(List.of("--log-format", "text"));
-      serverArgs.addAll(List.of("--metrics-listen", "127.0.0.1:" + serverMetrics));
+      serverArgs.set(serverArgs.indexOf("--metrics-listen") + 1, "127.0.0.1:" + serverMetrics);
 
       try (PodiumProcess agent = PodiumProcess.start(workDir, agentArgs)) {
         agent.awaitOutput("metadata API on", Duration.ofSeconds(60));
