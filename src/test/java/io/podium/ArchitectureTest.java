@@ -54,7 +54,8 @@ class ArchitectureTest {
       "io.podium.sts..",
       "io.podium.kubernetes..",
       "io.podium.node..",
-      "io.podium.server.."
+      "io.podium.server..",
+      "io.podium.ops.."
     };
     for (String adapter : adapters) {
       String[] others =

@@ -7,6 +7,9 @@ import io.podium.core.CallerCredentials;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.RoleOutcome;
 import io.podium.core.StsCallException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +24,18 @@ final class CredentialsHandler implements RouteHandler {
 
   private final CallerCredentials<ImdsDocuments> callers;
   private final AuditLog audit;
+  private final MetadataMetrics metrics;
+  private final Clock clock;
 
-  CredentialsHandler(CallerCredentials<ImdsDocuments> callers, AuditLog audit) {
+  CredentialsHandler(
+      CallerCredentials<ImdsDocuments> callers,
+      AuditLog audit,
+      MetadataMetrics metrics,
+      Clock clock) {
     this.callers = callers;
     this.audit = audit;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -77,6 +88,9 @@ final class CredentialsHandler implements RouteHandler {
         written -> {
           if (written.isSuccess()) {
             audit.handedOut(permitted, credentials, exchange.route());
+            Instant now = clock.instant();
+            metrics.credentialsServed(
+                Duration.between(credentials.obtainedAt(), now), credentials.remainingAt(now));
           }
         });
   }

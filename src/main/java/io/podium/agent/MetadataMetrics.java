@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,14 @@ final class MetadataMetrics implements AutoCloseable {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
 
+  // Ages and validity of served credentials: minutes to hours (sessions last 15 min to 12 h).
+  private static final double[] CREDENTIAL_SECONDS_BOUNDS = {
+    60, 300, 600, 900, 1200, 1500, 1800, 2400, 3000, 3600, 7200, 14400, 43200
+  };
+
   private final PrometheusRegistry registry;
+  private final Histogram credentialsAge;
+  private final Histogram credentialsRemaining;
   private final Counter requests;
   private final Histogram duration;
   private final Counter rejected;
@@ -50,6 +58,22 @@ final class MetadataMetrics implements AutoCloseable {
             .help("Metadata API requests refused for bad input or limits, by reason")
             .labelNames("reason")
             .register(registry);
+    credentialsAge =
+        Histogram.builder()
+            .name("podium_metadata_credentials_age_seconds")
+            .help(
+                "Age of the cached credentials handed to pods (time since STS issued them), per"
+                    + " credentials document written")
+            .classicOnly()
+            .classicUpperBounds(CREDENTIAL_SECONDS_BOUNDS)
+            .register(registry);
+    credentialsRemaining =
+        Histogram.builder()
+            .name("podium_metadata_credentials_remaining_seconds")
+            .help("Validity left on the credentials handed to pods, per credentials document")
+            .classicOnly()
+            .classicUpperBounds(CREDENTIAL_SECONDS_BOUNDS)
+            .register(registry);
     for (Route route : Route.values()) {
       durationByRoute.put(route, duration.labelValues(route.label()));
     }
@@ -68,6 +92,12 @@ final class MetadataMetrics implements AutoCloseable {
     durationByRoute.get(route).observe(elapsedNanos / 1e9);
   }
 
+  /** One credentials document written to a pod: how old its credentials were and how long left. */
+  void credentialsServed(Duration age, Duration remaining) {
+    credentialsAge.observe(Math.max(0, age.toMillis()) / 1e3);
+    credentialsRemaining.observe(Math.max(0, remaining.toMillis()) / 1e3);
+  }
+
   /** One request refused for {@code reason}. */
   void rejected(Rejection reason) {
     rejectedByReason.get(reason).inc();
@@ -78,5 +108,7 @@ final class MetadataMetrics implements AutoCloseable {
     registry.unregister(requests);
     registry.unregister(duration);
     registry.unregister(rejected);
+    registry.unregister(credentialsAge);
+    registry.unregister(credentialsRemaining);
   }
 }

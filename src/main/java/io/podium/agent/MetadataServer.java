@@ -81,7 +81,7 @@ public final class MetadataServer implements AutoCloseable {
     ImdsTokens tokens = new ImdsTokens(clock, random);
     RouteHandler passthrough =
         new PassthroughHandler(PassthroughPolicy.of(settings.allowRouteRegexp()), upstream);
-    RouteHandler credentials = new CredentialsHandler(callers, new AuditLog());
+    RouteHandler credentials = new CredentialsHandler(callers, new AuditLog(), metrics, clock);
     Map<Route, RouteHandler> handlers = new EnumMap<>(Route.class);
     handlers.put(Route.TOKEN, new TokenHandler(tokens, settings.tokensDisabled()));
     handlers.put(Route.ROLE_LIST, new RoleListHandler(callers));
@@ -173,6 +173,11 @@ public final class MetadataServer implements AutoCloseable {
 
   public int port() {
     return address().getPort();
+  }
+
+  /** Whether the listening socket is open: a health check, cheap enough for every probe. */
+  public synchronized boolean listening() {
+    return channel != null && channel.isActive();
   }
 
   /** Stops accepting, closes every connection, and removes the metrics. */

@@ -4,8 +4,8 @@ import io.podium.agent.MetadataSettings;
 import io.podium.agent.remote.ServerAddress;
 import io.podium.agent.remote.ServerConnections;
 import io.podium.agent.remote.TokenFileCredentials;
+import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -129,25 +129,35 @@ final class AgentCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls;
   @Mixin MetadataOptions metadata;
+  @Mixin InterceptionOptions interception;
+  @Mixin OpsOptions ops;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     logging.apply();
+    if (interception.runsOnce()) {
+      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+    }
     AgentProcess.Config config = config();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Health health = new Health();
+    var started = StandaloneCommand.startupCheck(health);
     try (ShutdownSignal shutdown = new ShutdownSignal();
+        AutoCloseable _ = ops.start(registry, health, "agent", PodiumVersion.number());
         AgentProcess process =
             AgentProcess.start(
                 config,
                 tokenFile == null ? null : new TokenFileCredentials(tokenFile),
-                new PrometheusRegistry(),
-                Clock.systemUTC())) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
+                registry,
+                Clock.systemUTC(),
+                health)) {
+      started.set(true);
+      logging.announce(
+          spec,
           "podium agent: metadata API on "
               + process.metadataAddress()
               + ", servers "
               + config.servers().servers());
-      out.flush();
       shutdown.await();
       log.info("stopping in {} ms", shutdownDelay.toMillis());
       Thread.sleep(shutdownDelay.toMillis());
@@ -177,7 +187,8 @@ final class AgentCommand implements Callable<Integer> {
               new PodiumVersion().getVersion()[0]),
           tls.files(),
           tls.refresh,
-          metadataSettings);
+          metadataSettings,
+          interception.settings(metadataSettings.listen()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

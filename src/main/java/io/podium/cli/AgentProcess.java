@@ -4,6 +4,9 @@ import io.grpc.CallCredentials;
 import io.podium.agent.MetadataServer;
 import io.podium.agent.MetadataSettings;
 import io.podium.agent.remote.ServerConnections;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.RuleManager;
+import io.podium.ops.Health;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
@@ -13,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +36,33 @@ final class AgentProcess implements AutoCloseable {
       ServerConnections.Settings servers,
       TlsFiles tls,
       Duration tlsRefresh,
-      MetadataSettings metadata) {}
+      MetadataSettings metadata,
+      Optional<InterceptionSettings> interception) {}
 
   private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
   private final MetadataServer metadataServer;
   private final ServerConnections connections;
 
   private AgentProcess(
-      Config config, CallCredentials token, PrometheusRegistry registry, Clock clock) {
+      Config config,
+      CallCredentials token,
+      PrometheusRegistry registry,
+      Clock clock,
+      Health health) {
     try {
+      // The rule goes in before anything else: pods that race the start-up are refused, never
+      // sent to the node's own credentials. Closing stops the checks only.
+      Optional<RuleManager> rules =
+          config
+              .interception()
+              .map(settings -> RuleChecks.start(settings, registry, closeInReverse));
+      rules.ifPresent(
+          manager ->
+              health.ready(
+                  "interception-rule",
+                  manager::ready,
+                  "the last check could not read or write the interception rule (see the log)"));
+
       ScheduledExecutorService timers =
           Executors.newScheduledThreadPool(
               2, Thread.ofPlatform().name("podium-agent-timers-", 0).daemon().factory());
@@ -65,6 +87,17 @@ final class AgentProcess implements AutoCloseable {
       closeInReverse.push(metadataServer);
       metadataServer.start();
       connections.start();
+      MetadataServer listening = metadataServer;
+      ServerConnections servers = connections;
+      health.live(
+          "metadata-api", listening::listening, "the metadata API's listening socket is closed");
+      health.ready("metadata-api", listening::listening, "the metadata API is not listening");
+      // Ready once one replica's snapshot is in; afterwards the agent answers from memory even
+      // while every replica is away (see docs/server.md), so losing them does not unready it.
+      health.ready(
+          "server-synced",
+          servers::everSynced,
+          "no podium server replica has sent this node's pods yet (see podium_agent_servers)");
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -72,8 +105,12 @@ final class AgentProcess implements AutoCloseable {
   }
 
   static AgentProcess start(
-      Config config, CallCredentials token, PrometheusRegistry registry, Clock clock) {
-    return new AgentProcess(config, token, registry, clock);
+      Config config,
+      CallCredentials token,
+      PrometheusRegistry registry,
+      Clock clock,
+      Health health) {
+    return new AgentProcess(config, token, registry, clock, health);
   }
 
   InetSocketAddress metadataAddress() {

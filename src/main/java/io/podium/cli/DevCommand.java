@@ -1,10 +1,10 @@
 package io.podium.cli;
 
 import io.podium.aws.StsSettings;
+import io.podium.ops.Health;
 import io.podium.sts.BootstrapCredentials;
 import io.podium.sts.StsEmulator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -58,7 +58,8 @@ final class DevCommand implements Callable<Integer> {
             "--region", "us-east-1",
             "--availability-zone", "us-east-1a",
             "--role-base-arn", "arn:aws:iam::" + StsEmulator.DEFAULT_ACCOUNT_ID + ":role/",
-            "--log-format", "text");
+            "--log-format", "text",
+            "--metrics-listen", "127.0.0.1:9180");
 
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
@@ -91,9 +92,10 @@ final class DevCommand implements Callable<Integer> {
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
+  @Mixin OpsOptions ops;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     logging.apply();
     if (!Files.isRegularFile(podsFile)) {
       throw new ParameterException(
@@ -130,8 +132,12 @@ final class DevCommand implements Callable<Integer> {
       StaticCredentialsProvider base =
           StaticCredentialsProvider.create(
               AwsBasicCredentials.create(bootstrap.accessKeyId(), bootstrap.secretAccessKey()));
-      try (StandaloneProcess process =
-          StandaloneProcess.start(config, base, new PrometheusRegistry())) {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      Health health = new Health();
+      var started = StandaloneCommand.startupCheck(health);
+      try (AutoCloseable _ = ops.start(registry, health, "dev", PodiumVersion.number());
+          StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
+        started.set(true);
         printBanner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
         shutdown.await();
       }
@@ -145,6 +151,15 @@ final class DevCommand implements Callable<Integer> {
     out.println("podium dev is running (no cluster, no AWS account; Ctrl-C stops it)");
     out.println("  metadata API   " + imdsUrl + "   pods from " + podsFile);
     out.println("  STS emulator   " + stsEndpoint + "   account " + StsEmulator.DEFAULT_ACCOUNT_ID);
+    ops.listen()
+        .ifPresent(
+            metrics ->
+                out.println(
+                    "  metrics        http://"
+                        + metrics.getHostString()
+                        + ":"
+                        + metrics.getPort()
+                        + "/metrics   probes /healthz /readyz"));
     out.println("Try (the pod at 127.0.0.1 is dev/web):");
     out.println(
         "  AWS_EC2_METADATA_SERVICE_ENDPOINT="

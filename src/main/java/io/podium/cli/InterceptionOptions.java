@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of the interception rule that sends pods' metadata traffic to the agent, mixed into
- * the commands that run on a node ({@code podium standalone}, later {@code podium agent}) — never
- * into {@code podium dev}, which must not touch the host's rules.
+ * the commands that run on a node ({@code podium standalone}, {@code podium agent}) — never into
+ * {@code podium dev}, which must not touch the host's rules.
  */
 final class InterceptionOptions {
 

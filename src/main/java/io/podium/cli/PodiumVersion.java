@@ -9,4 +9,10 @@ final class PodiumVersion implements CommandLine.IVersionProvider {
     String version = PodiumCommand.class.getPackage().getImplementationVersion();
     return new String[] {"podium " + (version == null ? "development build" : version)};
   }
+
+  /** The bare version, e.g. {@code 0.1.0}, or {@code dev} when not run from the built jar. */
+  static String number() {
+    String version = PodiumCommand.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
 }

@@ -6,13 +6,13 @@ import io.podium.core.ExecutorScheduler;
 import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.kubernetes.TokenReviewAgentTokens;
+import io.podium.ops.Health;
 import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.RendezvousOwnership;
 import io.podium.server.SessionOwnership;
 import io.podium.server.TokenNodeAuthenticator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -190,13 +190,19 @@ final class ServerCommand implements Callable<Integer> {
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
+  @Mixin OpsOptions ops;
 
   @Override
   public Integer call() throws Exception {
     logging.apply();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);
     Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Health health = new Health();
+    var started = StandaloneCommand.startupCheck(health);
     try {
+      // First, so that probes and scrapes answer while the API server is slow to list.
+      closeInReverse.push(ops.start(registry, health, "server", PodiumVersion.number()));
       // The API server is needed for the cluster pod source, token authentication and leases;
       // the pods file with certificate authentication runs without one.
       KubernetesClient kubernetes = null;
@@ -238,11 +244,10 @@ final class ServerCommand implements Callable<Integer> {
       try (ShutdownSignal shutdown = new ShutdownSignal();
           DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
           ServerProcess process =
-              ServerProcess.start(
-                  config, parts, base, new PrometheusRegistry(), Clock.systemUTC())) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("podium server " + config.replicaId() + ": agent API on " + process.address());
-        out.flush();
+              ServerProcess.start(config, parts, base, registry, Clock.systemUTC(), health)) {
+        started.set(true);
+        logging.announce(
+            spec, "podium server " + config.replicaId() + ": agent API on " + process.address());
         shutdown.await();
         log.info("stopping");
       }

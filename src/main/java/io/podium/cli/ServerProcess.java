@@ -10,12 +10,14 @@ import io.podium.core.Prefetcher;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
 import io.podium.metrics.BrokerMetrics;
+import io.podium.ops.Health;
 import io.podium.server.AgentApiServer;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.NodeCredentialsService;
 import io.podium.server.NodeHub;
 import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
+import io.podium.server.ServerMetrics;
 import io.podium.server.SessionOwnership;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
@@ -73,7 +75,8 @@ final class ServerProcess implements AutoCloseable {
       Parts parts,
       AwsCredentialsProvider baseCredentials,
       PrometheusRegistry registry,
-      Clock clock) {
+      Clock clock,
+      Health health) {
     try {
       ScheduledExecutorService timers =
           Executors.newScheduledThreadPool(
@@ -104,16 +107,23 @@ final class ServerProcess implements AutoCloseable {
               brokerMetrics,
               new Random());
       brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
+      brokerMetrics.watchPrefetches(broker::pendingPrefetches);
 
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);
       closeInReverse.push(tls);
       TlsMetrics.register(registry, tls);
+      health.ready(
+          "certificates-valid",
+          () -> tls.validAt(clock.instant()),
+          "the agent API's certificate or CA on disk is expired or not yet valid");
+      ServerMetrics serverMetrics = new ServerMetrics(registry);
 
       ServerPodSource pods = config.podSource().create(clock, scheduler, registry);
       closeInReverse.push(pods.closer());
       NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);
+      serverMetrics.watch(hub::streamCount);
       // Synced means the hub has heard every pod, not only that the source has listed them.
       AtomicBoolean hubSynced = new AtomicBoolean();
       BooleanSupplier synced = () -> hubSynced.get() && pods.synced().getAsBoolean();
@@ -135,12 +145,19 @@ final class ServerProcess implements AutoCloseable {
               config.healthListen(),
               tls.serverCredentials(),
               service,
-              parts.authenticator(),
+              serverMetrics.counting(parts.authenticator()),
               calls);
       closeInReverse.push(server);
       // Listening before the pods are synced: agents hear NOT_READY (and retry) instead of
       // connection refused, and the health service says why the replica is not ready.
       server.start();
+      AgentApiServer listening = server;
+      health.live("agent-api", listening::running, "the agent API's gRPC server has terminated");
+      health.ready(
+          "pods-synced",
+          synced,
+          "the pod source has not synced yet (informers listing pods, namespaces and service"
+              + " accounts)");
       pods.start().run();
       // Listeners after the sync, so that the pods replayed to them are judged with their
       // namespaces' policies. Only the sessions this replica owns are fetched and refreshed here;
@@ -175,8 +192,9 @@ final class ServerProcess implements AutoCloseable {
       Parts parts,
       AwsCredentialsProvider baseCredentials,
       PrometheusRegistry registry,
-      Clock clock) {
-    return new ServerProcess(config, parts, baseCredentials, registry, clock);
+      Clock clock,
+      Health health) {
+    return new ServerProcess(config, parts, baseCredentials, registry, clock, health);
   }
 
   InetSocketAddress address() {

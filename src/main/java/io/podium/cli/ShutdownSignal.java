@@ -41,6 +41,12 @@ final class ShutdownSignal implements AutoCloseable {
 
   @Override
   public void close() {
+    // Last on the way out of a stop the JVM was asked for: the audit trail is written
+    // asynchronously and must reach its file or stdout before the JVM halts. (A start-up that
+    // failed is still logging its reason, and exits through main.)
+    if (requested.getCount() == 0) {
+      LoggingOptions.flush();
+    }
     finished.countDown();
   }
 }

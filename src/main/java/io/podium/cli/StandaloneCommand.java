@@ -2,10 +2,11 @@ package io.podium.cli;
 
 import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.kubernetes.PodSourceException;
+import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -59,22 +60,25 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
   @Mixin InterceptionOptions interception;
+  @Mixin OpsOptions ops;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     logging.apply();
     if (interception.runsOnce()) {
       return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
     }
     StandaloneProcess.Config config = config();
     warnAboutOpenNamespaces(credentials);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Health health = new Health();
+    AtomicBoolean started = startupCheck(health);
     try (ShutdownSignal shutdown = new ShutdownSignal();
+        AutoCloseable _ = ops.start(registry, health, "standalone", PodiumVersion.number());
         DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
-        StandaloneProcess process =
-            StandaloneProcess.start(config, base, new PrometheusRegistry())) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("podium standalone: metadata API on " + process.metadataAddress());
-      out.flush();
+        StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
+      started.set(true);
+      logging.announce(spec, "podium standalone: metadata API on " + process.metadataAddress());
       shutdown.await();
       log.info("stopping");
     } catch (PodSourceException | KubeconfigException e) {
@@ -119,6 +123,17 @@ final class StandaloneCommand implements Callable<Integer> {
         kubernetes.podWait(),
         kubernetes.syncTimeout(),
         kubernetes.readyTaint());
+  }
+
+  /**
+   * A readiness check that fails until start-up is over (pods synced, the rule installed, the
+   * metadata API listening), so that {@code /readyz} says "not yet" during a long informer sync.
+   */
+  static AtomicBoolean startupCheck(Health health) {
+    AtomicBoolean started = new AtomicBoolean();
+    health.ready(
+        "started", started::get, "still starting (syncing pods, installing the rule, binding)");
+    return started;
   }
 
   static void warnAboutOpenNamespaces(CredentialOptions credentials) {

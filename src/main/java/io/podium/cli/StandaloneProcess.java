@@ -22,8 +22,8 @@ import io.podium.kubernetes.KubernetesPodEvents;
 import io.podium.metrics.BrokerMetrics;
 import io.podium.node.InterceptionSettings;
 import io.podium.node.NodeTaintRemover;
-import io.podium.node.ProcessCommandRunner;
 import io.podium.node.RuleManager;
+import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -90,7 +90,10 @@ final class StandaloneProcess implements AutoCloseable {
   private Runnable whenServing = () -> {};
 
   private StandaloneProcess(
-      Config config, AwsCredentialsProvider baseCredentials, PrometheusRegistry registry) {
+      Config config,
+      AwsCredentialsProvider baseCredentials,
+      PrometheusRegistry registry,
+      Health health) {
     try {
       Clock clock = Clock.systemUTC();
       ScheduledExecutorService timers =
@@ -106,6 +109,12 @@ final class StandaloneProcess implements AutoCloseable {
       // refused, never sent to the node's own credentials. Closing stops the checks only.
       interceptionRules =
           config.interception().map(settings -> startInterception(settings, registry));
+      interceptionRules.ifPresent(
+          rules ->
+              health.ready(
+                  "interception-rule",
+                  rules::ready,
+                  "the last check could not read or write the interception rule (see the log)"));
 
       StsCredentialIssuer issuer =
           new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
@@ -129,11 +138,15 @@ final class StandaloneProcess implements AutoCloseable {
           switch (config.pods()) {
             case PodSource.File file -> fromFile(file, config, clock, scheduler);
             case PodSource.Cluster cluster ->
-                fromCluster(cluster, config, clock, scheduler, registry);
+                fromCluster(cluster, config, clock, scheduler, registry, health);
           };
       metadataServer = new MetadataServer(config.metadata(), callers, registry, clock);
       closeInReverse.push(metadataServer);
       metadataServer.start();
+      MetadataServer listening = metadataServer;
+      health.live(
+          "metadata-api", listening::listening, "the metadata API's listening socket is closed");
+      health.ready("metadata-api", listening::listening, "the metadata API is not listening");
       whenServing.run();
     } catch (RuntimeException e) {
       close();
@@ -166,7 +179,8 @@ final class StandaloneProcess implements AutoCloseable {
       Config config,
       Clock clock,
       ExecutorScheduler scheduler,
-      PrometheusRegistry registry) {
+      PrometheusRegistry registry,
+      Health health) {
     KubernetesClient client = cluster.client().get();
     closeInReverse.push(client);
     cluster
@@ -183,6 +197,10 @@ final class StandaloneProcess implements AutoCloseable {
             scheduler,
             registry);
     closeInReverse.push(directory);
+    health.ready(
+        "pods-synced",
+        directory::synced,
+        "the informers have not listed pods, namespaces and service accounts yet");
     KubernetesPodEvents events =
         new KubernetesPodEvents(
             client, cluster.node(), clock, KubernetesPodEvents.DEFAULT_INTERVAL, registry);
@@ -214,31 +232,21 @@ final class StandaloneProcess implements AutoCloseable {
   /** Installs the rule now and checks it from then on, on a thread of its own. */
   private RuleManager startInterception(
       InterceptionSettings settings, PrometheusRegistry registry) {
-    // Checks run programs that may take seconds on a busy node: never on the broker's timers.
-    ScheduledExecutorService checks =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("podium-interception").daemon().factory());
-    closeInReverse.push(() -> shutdown(checks));
-    RuleManager rules =
-        RuleManager.create(
-            settings,
-            new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
-            new ExecutorScheduler(checks),
-            registry);
-    closeInReverse.push(rules);
-    rules.install();
-    rules.startChecking();
-    return rules;
+    return RuleChecks.start(settings, registry, closeInReverse);
   }
 
   /**
    * Starts the process; on failure, closes whatever had started.
    *
    * @param baseCredentials Podium's own AWS credentials (the SDK default chain in production)
+   * @param health where the process adds its liveness and readiness checks as its parts start
    */
   static StandaloneProcess start(
-      Config config, AwsCredentialsProvider baseCredentials, PrometheusRegistry registry) {
-    return new StandaloneProcess(config, baseCredentials, registry);
+      Config config,
+      AwsCredentialsProvider baseCredentials,
+      PrometheusRegistry registry,
+      Health health) {
+    return new StandaloneProcess(config, baseCredentials, registry, health);
   }
 
   InetSocketAddress metadataAddress() {

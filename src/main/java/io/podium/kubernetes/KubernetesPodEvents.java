@@ -206,7 +206,7 @@ public final class KubernetesPodEvents implements PodProblems, AutoCloseable {
           sendFailureLogged = true;
           log.warn(
               "cannot create Kubernetes Events (HTTP {}): {}; Podium needs create on events"
-                  + " (deploy/rbac.yaml). Further failures are only counted.",
+                  + " (the chart's ClusterRole). Further failures are only counted.",
               e.getCode(),
               e.getMessage());
         }

@@ -24,7 +24,7 @@ public final class PodSourceException extends RuntimeException {
           case 403 ->
               "the Kubernetes API server forbids listing "
                   + what
-                  + " (403): bind the podium ClusterRole from deploy/rbac.yaml (get, list and"
+                  + " (403): bind the podium ClusterRole of charts/podium or deploy/ (get, list and"
                   + " watch on pods, namespaces and serviceaccounts) to Podium's service account";
           case 404 -> "the Kubernetes API server has no API for " + what + " (404)";
           default ->

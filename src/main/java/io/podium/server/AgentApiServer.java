@@ -29,7 +29,7 @@ public final class AgentApiServer implements AutoCloseable {
   private final Server healthServer;
   private final HealthStatusManager health = new HealthStatusManager();
   private final NodeCredentialsService service;
-  private boolean started;
+  private volatile boolean started;
   private boolean closed;
 
   /**
@@ -97,6 +97,11 @@ public final class AgentApiServer implements AutoCloseable {
     ServingStatus status = ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     health.setStatus("", status);
     health.setStatus(SERVICE, status);
+  }
+
+  /** Whether the gRPC server is up: started and neither shut down nor terminated. */
+  public boolean running() {
+    return started && !server.isShutdown() && !server.isTerminated();
   }
 
   public InetSocketAddress address() {

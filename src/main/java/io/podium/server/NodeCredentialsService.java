@@ -233,6 +233,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
       try {
         MDC.put("pod.namespace", pod.namespace());
         MDC.put("pod.name", pod.name());
+        MDC.put("pod.uid", pod.uid());
         log.warn(
             "Refused the agent of node {} a lookup of {}: the pod there runs on node {}",
             agent.node(),
@@ -241,6 +242,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
       } finally {
         MDC.remove("pod.namespace");
         MDC.remove("pod.name");
+        MDC.remove("pod.uid");
       }
       return CompletableFuture.failedFuture(
           ErrorDetails.error(

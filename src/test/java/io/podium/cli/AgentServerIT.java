@@ -89,7 +89,10 @@ class AgentServerIT {
         "--tls-ca",
         dir.resolve("certs/ca.crt").toString(),
         "--log-format",
-        "text");
+        "text",
+        // Several processes on one machine: no shared default port (OperationsIT sets one).
+        "--metrics-listen",
+        "none");
   }
 
   static List<String> agentArgs(Path dir, List<Integer> serverPorts, int imdsPort) {
@@ -114,7 +117,9 @@ class AgentServerIT {
                 "--log-format",
                 "text",
                 "--shutdown-delay",
-                "3s"));
+                "3s",
+                "--metrics-listen",
+                "none"));
     for (int port : serverPorts) {
       args.add("--server");
       args.add("127.0.0.1:" + port);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.PodiumProcess;
+import io.podium.testing.Scrape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,12 +43,14 @@ class DevModeIT {
   private static PodiumProcess podium;
   private static int imdsPort;
   private static int stsPort;
+  private static int metricsPort;
   private static Path podsFile;
 
   @BeforeAll
   static void startDev() throws IOException {
     imdsPort = PodiumProcess.freePort();
     stsPort = PodiumProcess.freePort();
+    metricsPort = PodiumProcess.freePort();
     podsFile = workDir.resolve("pods.yaml");
     Files.copy(Path.of("examples/dev-pods.yaml"), podsFile);
     podium =
@@ -60,7 +63,9 @@ class DevModeIT {
                     "--imds-listen",
                     "127.0.0.1:" + imdsPort,
                     "--sts-listen",
-                    "127.0.0.1:" + stsPort))
+                    "127.0.0.1:" + stsPort,
+                    "--metrics-listen",
+                    "127.0.0.1:" + metricsPort))
             .awaitOutput("podium dev is running", Duration.ofSeconds(60));
   }
 
@@ -95,6 +100,17 @@ class DevModeIT {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains(DEV_WEB_ARN);
+  }
+
+  @Test
+  void servesMetricsAndProbesOnLoopbackAndSaysWhere() throws Exception {
+    assertThat(podium.stdout()).contains("http://127.0.0.1:" + metricsPort + "/metrics");
+    assertThat(Scrape.get(metricsPort, "/readyz").statusCode()).isEqualTo(200);
+    assertThat(Scrape.get(metricsPort, "/healthz").statusCode()).isEqualTo(200);
+    assertThat(
+            Scrape.of(metricsPort)
+                .has("podium_build_info{component=\"dev\",version=\"0.1.0-SNAPSHOT\"}"))
+        .isTrue();
   }
 
   @Test

@@ -48,8 +48,10 @@ class KubernetesAgentServerIT {
             "podium",
             "--lease-renew",
             "1s",
+            // Long enough that a replica slowed down by its peers' start-up on a two-core machine
+            // is not taken for dead (which would move sessions and cost STS calls).
             "--lease-duration",
-            "3s"));
+            "10s"));
     return args;
   }
 
@@ -86,11 +88,28 @@ class KubernetesAgentServerIT {
       processes.add(agent);
       for (PodiumProcess server : List.of(a, b)) {
         server.awaitOutput("agent API on", Duration.ofSeconds(60));
+        // The latest view, not any earlier one: replicas may flap while both start.
         await()
             .atMost(Duration.ofSeconds(20))
-            .until(() -> server.stdout().contains("[replica-a, replica-b]"));
+            .until(
+                () ->
+                    server
+                        .stdout()
+                        .lines()
+                        .filter(line -> line.contains("Server replicas now"))
+                        .reduce((first, second) -> second)
+                        .orElse("")
+                        .endsWith("[replica-a, replica-b]"));
       }
 
+      // The agent streams from both: each session's owner pushes its credentials to it. (An agent
+      // that knew only the other replica would ask that one, which would then fetch them too.)
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  agent.stdout().lines().filter(l -> l.contains("Synced with server")).count()
+                      >= 2);
       // Pods appear once both replicas know each other: each session gets one owner.
       cluster
           .resource(ApiObjects.pod("shop", "web").ip("127.0.0.1").role("shop-web").build())

@@ -13,6 +13,7 @@ import io.podium.testing.ApiObjects;
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.PodiumProcess;
+import io.podium.testing.Scrape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ class KubernetesStandaloneIT {
   private static PodiumProcess podium;
   private static final String READY_TAINT = "podium.io/agent-not-ready";
   private static int imdsPort;
+  private static int metricsPort;
   private static int stsPort;
 
   @BeforeAll
@@ -93,6 +95,7 @@ class KubernetesStandaloneIT {
     sts = StsEmulator.builder().bootstrapCredentials(bootstrap).build();
     stsPort = sts.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
     imdsPort = PodiumProcess.freePort();
+    metricsPort = PodiumProcess.freePort();
     podium =
         PodiumProcess.start(
             workDir,
@@ -115,7 +118,9 @@ class KubernetesStandaloneIT {
                 "--max-requests-per-second",
                 "0",
                 "--ready-taint",
-                READY_TAINT),
+                READY_TAINT,
+                "--metrics-listen",
+                "127.0.0.1:" + metricsPort),
             Map.of(
                 "AWS_ACCESS_KEY_ID", bootstrap.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY", bootstrap.secretAccessKey()));
@@ -157,6 +162,18 @@ class KubernetesStandaloneIT {
     assertThat(podium.output())
         .doesNotContain(credentials.secretAccessKey())
         .doesNotContain(((AwsSessionCredentials) credentials).sessionToken());
+  }
+
+  @Test
+  void isReadyOnceItsInformersHaveSyncedAndExportsTheirState() throws Exception {
+    var ready = Scrape.get(metricsPort, "/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("[+]pods-synced ok", "[+]metadata-api ok");
+    Scrape metrics = Scrape.of(metricsPort);
+    assertThat(metrics.value("podium_kubernetes_informer_synced{resource=\"pods\"}")).isEqualTo(1);
+    assertThat(metrics.value("podium_kubernetes_informer_watching{resource=\"namespaces\"}"))
+        .isEqualTo(1);
+    assertThat(metrics.value("podium_kubernetes_pods")).isPositive();
   }
 
   @Test

@@ -75,6 +75,8 @@ class StandaloneIT {
                   "--imds-listen",
                   "127.0.0.1:" + imdsPort,
                   "--metadata-upstream",
+                  "none",
+                  "--metrics-listen",
                   "none"),
               Map.of(
                   "AWS_ACCESS_KEY_ID", bootstrap.accessKeyId(),

@@ -11,6 +11,7 @@ final class AgentMetrics {
   private final PrometheusRegistry registry;
   private final Counter streamsEnded;
   private final Counter lookups;
+  private final Counter failovers;
 
   AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -30,6 +31,13 @@ final class AgentMetrics {
     for (String result : new String[] {"ok", "refused", "failed"}) {
       lookups.initLabelValues(result);
     }
+    failovers =
+        Counter.builder()
+            .name("podium_agent_lookup_failovers_total")
+            .help(
+                "Lookups a replica could not answer (down, stopping, not synced, STS away) that"
+                    + " moved on to the next replica")
+            .register(registry);
   }
 
   void watch(IntSupplier syncedServers, IntSupplier links, IntSupplier pods, IntSupplier sessions) {
@@ -57,6 +65,10 @@ final class AgentMetrics {
 
   void streamEnded() {
     streamsEnded.inc();
+  }
+
+  void lookupFailedOver() {
+    failovers.inc();
   }
 
   void lookup(String result) {

@@ -200,9 +200,13 @@ public final class ServerConnections implements AutoCloseable {
               }
               Throwable cause =
                   failure instanceof CompletionException ? failure.getCause() : failure;
-              return retryElsewhere(cause)
-                  ? tryLinks(order, i + 1, ip, want, cause)
-                  : CompletableFuture.<LookupResponse>failedFuture(cause);
+              if (!retryElsewhere(cause)) {
+                return CompletableFuture.<LookupResponse>failedFuture(cause);
+              }
+              if (i + 1 < order.size()) {
+                metrics.lookupFailedOver();
+              }
+              return tryLinks(order, i + 1, ip, want, cause);
             })
         .thenCompose(f -> f);
   }

@@ -1,0 +1,147 @@
+{{/* The base name of every object. */}}
+{{- define "podium.fullname" -}}
+{{- .Values.fullnameOverride | default "podium" | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels of every object of one component: pass (dict "root" $ "component" "agent"). */}}
+{{- define "podium.labels" -}}
+app.kubernetes.io/name: podium
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: podium
+{{- end -}}
+
+{{/* The labels a component's selector matches: stable across upgrades. */}}
+{{- define "podium.selectorLabels" -}}
+app.kubernetes.io/name: podium
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "podium.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{/* The server's address as agents dial it: the headless service, every replica. */}}
+{{- define "podium.serverAddress" -}}
+{{ include "podium.fullname" . }}-server.{{ .Release.Namespace }}.svc:{{ .Values.server.port }}
+{{- end -}}
+
+{{/* Roles and sessions: standalone and server. */}}
+{{- define "podium.credentialArgs" -}}
+- --region={{ required "aws.region is required" .Values.aws.region }}
+{{- with .Values.aws.roleBaseArn }}
+- --role-base-arn={{ . }}
+{{- end }}
+{{- with .Values.aws.assumeRoleArn }}
+- --assume-role-arn={{ . }}
+{{- end }}
+{{- with .Values.aws.defaultRole }}
+- --default-role={{ . }}
+{{- end }}
+- --session-duration={{ .Values.aws.sessionDuration }}
+{{- with .Values.aws.sessionTags }}
+- --session-tags={{ join "," . }}
+{{- end }}
+{{- with .Values.aws.clusterName }}
+- --cluster-name={{ . }}
+{{- end }}
+{{- if not .Values.aws.namespaceRestrictions }}
+- --namespace-restrictions=false
+{{- end }}
+{{- end -}}
+
+{{/* The interception rule, for the node component and its init container. */}}
+{{- define "podium.interceptionArgs" -}}
+- --host-interface={{ join "," .Values.interception.hostInterfaces }}
+- --host-ip=$(HOST_IP)
+- --iptables-backend={{ .Values.interception.backend }}
+- --imds-listen=0.0.0.0:{{ .Values.metadata.port }}
+{{- end -}}
+
+{{/* The metadata API, logs and the operations endpoint of a node component. */}}
+{{- define "podium.nodeArgs" -}}
+{{- if not .Values.interception.enabled }}
+- --imds-listen=0.0.0.0:{{ .Values.metadata.port }}
+{{- end }}
+{{- if .Values.metadata.requireImdsv2 }}
+- --require-imdsv2
+{{- end }}
+{{- with .Values.metadata.allowRouteRegexp }}
+- --allow-route-regexp={{ . }}
+{{- end }}
+{{ include "podium.opsArgs" . }}
+{{- end -}}
+
+{{- define "podium.opsArgs" -}}
+- --metrics-listen=0.0.0.0:{{ .Values.metrics.port }}
+- --log-format={{ .Values.logs.format }}
+{{- with .Values.logs.auditFile }}
+- --audit-log={{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod annotations for annotation-driven Prometheus setups. */}}
+{{- define "podium.scrapeAnnotations" -}}
+{{- if .Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end -}}
+
+{{/* Liveness and readiness on the operations endpoint (docs/operations.md). */}}
+{{- define "podium.probes" -}}
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: metrics
+  periodSeconds: 5
+  failureThreshold: 2
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: metrics
+  initialDelaySeconds: 20
+  periodSeconds: 10
+  failureThreshold: 3
+{{- end -}}
+
+{{/* A node container that writes the nat table: root with NET_ADMIN and NET_RAW, nothing else. */}}
+{{- define "podium.netAdminSecurityContext" -}}
+runAsUser: 0
+runAsNonRoot: false
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+  add: ["NET_ADMIN", "NET_RAW"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Any other container: not root, no capabilities. */}}
+{{- define "podium.restrictedSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The downward API: the node's name and address. */}}
+{{- define "podium.nodeEnv" -}}
+- name: NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+- name: HOST_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.hostIP
+{{- end -}}

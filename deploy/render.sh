@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Re-renders deploy/standalone.yaml, deploy/agent-server.yaml and deploy/cert-manager.yaml from
+# charts/podium with the values in deploy/values/, through the real Helm engine (helm-java): the same
+# code with which DeployManifestsTest checks that deploy/ equals the chart. No helm binary needed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./mvnw -q -B -ntp test -Dtest=DeployManifestsTest#deployIsTheChartsRendering \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dpodium.deploy.write=true
+git status --short deploy/

@@ -1,0 +1,49 @@
+package io.podium.cli;
+
+import io.podium.core.ExecutorScheduler;
+import io.podium.node.InterceptionSettings;
+import io.podium.node.ProcessCommandRunner;
+import io.podium.node.RuleManager;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The interception rule of a serving process ({@code podium standalone}, {@code podium agent}):
+ * installed at once, then checked and repaired on a thread of its own.
+ */
+final class RuleChecks {
+
+  private RuleChecks() {}
+
+  /**
+   * Installs the rule now and checks it from then on; what it starts is pushed onto {@code
+   * closeInReverse} (closing stops the checks and leaves the rule in place).
+   */
+  static RuleManager start(
+      InterceptionSettings settings,
+      PrometheusRegistry registry,
+      Deque<AutoCloseable> closeInReverse) {
+    // Checks run programs that may take seconds on a busy node: never on the broker's timers.
+    ScheduledExecutorService checks =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("podium-interception").daemon().factory());
+    closeInReverse.push(
+        () -> {
+          checks.shutdownNow();
+          checks.awaitTermination(5, TimeUnit.SECONDS);
+        });
+    RuleManager rules =
+        RuleManager.create(
+            settings,
+            new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
+            new ExecutorScheduler(checks),
+            registry);
+    closeInReverse.push(rules);
+    rules.install();
+    rules.startChecking();
+    return rules;
+  }
+}

@@ -1,0 +1,172 @@
+package io.podium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.podium.cli.PodiumCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * charts/podium rendered and linted by the real Helm engine for each documented mode (the values
+ * files in charts/podium/ci/ and deploy/values/): valid Kubernetes objects only, and containers
+ * whose arguments Podium's own command line accepts.
+ */
+class ChartTest {
+
+  static Stream<Path> valuesFiles() {
+    return Stream.of(
+        Path.of("charts/podium/values.yaml"),
+        Path.of("charts/podium/ci/standalone-values.yaml"),
+        Path.of("charts/podium/ci/agent-server-values.yaml"),
+        Path.of("charts/podium/ci/agent-server-podium-certs-values.yaml"),
+        Path.of("deploy/values/standalone.yaml"),
+        Path.of("deploy/values/agent-server.yaml"));
+  }
+
+  static List<HasMetadata> objects(Path values) {
+    return HelmChart.documents(HelmChart.render("podium", values)).stream()
+        .map(HelmChart.Document::object)
+        .toList();
+  }
+
+  static List<PodSpec> podSpecs(List<HasMetadata> objects) {
+    List<PodSpec> specs = new ArrayList<>();
+    for (HasMetadata object : objects) {
+      if (object instanceof DaemonSet daemonSet) {
+        specs.add(daemonSet.getSpec().getTemplate().getSpec());
+      } else if (object instanceof Deployment deployment) {
+        specs.add(deployment.getSpec().getTemplate().getSpec());
+      }
+    }
+    return specs;
+  }
+
+  @Test
+  void lintsWithoutErrorsOrWarnings() {
+    LintResult lint = HelmChart.lint();
+
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
+  @Test
+  void theValidityCheckCatchesAMisspelledOrMisplacedField() {
+    String misspelled =
+        """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: podium, namespace: kube-system}
+        spec:
+          selector: {matchLabels: {app: podium}}
+          template:
+            metadata: {labels: {app: podium}}
+            spec:
+              hostNetwrk: true
+              containers: [{name: podium, image: podium, securityContext: {readOnlyRootFs: true}}]
+        """;
+
+    assertThatThrownBy(
+            () ->
+                KubernetesObjects.assertValid(
+                    new HelmChart.Document("templates/x.yaml", misspelled).object()))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("hostNetwrk")
+        .hasMessageContaining("readOnlyRootFs");
+  }
+
+  @ParameterizedTest
+  @MethodSource("valuesFiles")
+  void everyRenderedObjectIsAValidKubernetesObject(Path values) {
+    List<HasMetadata> objects = objects(values);
+
+    assertThat(objects).isNotEmpty();
+    objects.forEach(KubernetesObjects::assertValid);
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .doesNotHaveDuplicates();
+  }
+
+  /** Flags the chart passes are flags Podium has, with values its converters accept. */
+  @ParameterizedTest
+  @MethodSource("valuesFiles")
+  void everyContainerCommandLineParses(Path values) {
+    for (PodSpec pod : podSpecs(objects(values))) {
+      List<Container> containers = new ArrayList<>(pod.getContainers());
+      containers.addAll(pod.getInitContainers());
+      for (Container container : containers) {
+        List<String> args =
+            container.getArgs().stream()
+                .map(arg -> arg.replace("$(HOST_IP)", "10.0.0.1"))
+                .map(arg -> arg.replace("$(POD_NAME)", "podium-server-0"))
+                .toList();
+        CommandLine commandLine = PodiumCommand.commandLine();
+        CommandLine.ParseResult parsed = commandLine.parseArgs(args.toArray(String[]::new));
+        assertThat(parsed.hasSubcommand()).as("%s runs a podium command", args).isTrue();
+        assertThat(parsed.subcommand().unmatched()).as("unknown arguments in %s", args).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void standaloneIsOneDaemonSetAndNoServer() {
+    List<HasMetadata> objects = objects(Path.of("charts/podium/ci/standalone-values.yaml"));
+
+    assertThat(objects).filteredOn(Deployment.class::isInstance).isEmpty();
+    assertThat(objects).filteredOn(DaemonSet.class::isInstance).hasSize(1);
+    assertThat(podSpecs(objects).getFirst().getContainers().getFirst().getArgs())
+        .startsWith("standalone")
+        .contains("--ready-taint=podium.io/agent-not-ready", "--session-tags=namespace,pod-name");
+    // --ready-taint is set in these values: its role is bound.
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("ClusterRole/podium-ready-taint", "ClusterRoleBinding/podium-ready-taint")
+        .contains("PodMonitor/podium-standalone", "ServiceMonitor/podium-standalone");
+  }
+
+  @Test
+  void withoutCertManagerTheSecretsAreTheUsersAndNoIssuerIsRendered() {
+    List<HasMetadata> objects =
+        objects(Path.of("charts/podium/ci/agent-server-podium-certs-values.yaml"));
+
+    assertThat(objects)
+        .extracting(HasMetadata::getApiVersion)
+        .noneMatch(apiVersion -> apiVersion.startsWith("cert-manager.io"));
+    assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("PodDisruptionBudget");
+    Deployment server =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(server.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(server.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("podium-server-tls");
+    // No interception rule managed here: the agent needs no capability and no root.
+    PodSpec agent =
+        objects.stream()
+            .filter(DaemonSet.class::isInstance)
+            .map(o -> ((DaemonSet) o).getSpec().getTemplate().getSpec())
+            .findFirst()
+            .orElseThrow();
+    assertThat(agent.getInitContainers()).isEmpty();
+    var security = agent.getContainers().getFirst().getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(agent.getContainers().getFirst().getArgs()).doesNotContain("--iptables");
+  }
+}

@@ -1,0 +1,320 @@
+package io.podium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plain manifests in deploy/ are the chart's rendering (deploy/render.sh) and say what the docs
+ * promise: least-privilege RBAC, a host-network DaemonSet with its node from the downward API, the
+ * interception rule installed by an init container with NET_ADMIN and NET_RAW only, an agent with
+ * no Kubernetes rights, a non-root server with its leases, and probes on the operations port.
+ */
+class DeployManifestsTest {
+
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  private List<HasMetadata> read(String file) throws Exception {
+    Object parsed = serialization.unmarshal(Files.readString(Path.of("deploy", file)));
+    @SuppressWarnings("unchecked")
+    List<HasMetadata> objects =
+        parsed instanceof List<?> list ? (List<HasMetadata>) list : List.of((HasMetadata) parsed);
+    return objects;
+  }
+
+  private static <T> Stream<T> all(List<HasMetadata> objects, Class<T> kind) {
+    return objects.stream().filter(kind::isInstance).map(kind::cast);
+  }
+
+  private static <T> T named(List<HasMetadata> objects, Class<T> kind, String name) {
+    return all(objects, kind)
+        .filter(o -> ((HasMetadata) o).getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " " + name));
+  }
+
+  @Test
+  void deployIsTheChartsRendering() throws Exception {
+    boolean write = Boolean.getBoolean("podium.deploy.write");
+    if (write) {
+      DeployRendering.writeAll();
+    }
+    for (DeployRendering.DeployFile file : DeployRendering.FILES) {
+      assertThat(Files.readString(file.path()))
+          .as("%s is stale: run deploy/render.sh", file.path())
+          .isEqualTo(DeployRendering.render(file));
+    }
+    // Nothing hand-written sits beside the rendered files.
+    try (Stream<Path> files = Files.list(Path.of("deploy"))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".yaml")))
+          .containsExactlyInAnyOrderElementsOf(
+              DeployRendering.FILES.stream().map(DeployRendering.DeployFile::path).toList());
+    }
+  }
+
+  @Test
+  void standaloneReadsPodsNamespacesAndServiceAccountsAndCreatesEventsOnly() throws Exception {
+    List<HasMetadata> standalone = read("standalone.yaml");
+
+    ClusterRole role = named(standalone, ClusterRole.class, "podium");
+    assertThat(role.getRules()).hasSize(2);
+    PolicyRule read = role.getRules().get(0);
+    assertThat(read.getApiGroups()).containsExactly("");
+    assertThat(read.getResources())
+        .containsExactlyInAnyOrder("pods", "namespaces", "serviceaccounts");
+    assertThat(read.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+    PolicyRule events = role.getRules().get(1);
+    assertThat(events.getResources()).containsExactly("events");
+    assertThat(events.getVerbs()).containsExactly("create");
+    ClusterRoleBinding binding = named(standalone, ClusterRoleBinding.class, "podium");
+    assertThat(binding.getSubjects().getFirst().getName()).isEqualTo("podium");
+    assertThat(binding.getSubjects().getFirst().getNamespace()).isEqualTo("kube-system");
+    // Without --ready-taint there are no rights on nodes at all.
+    assertThat(all(standalone, ClusterRole.class))
+        .flatExtracting(ClusterRole::getRules)
+        .flatExtracting(PolicyRule::getResources)
+        .doesNotContain("nodes", "secrets");
+  }
+
+  @Test
+  void standaloneRunsOnTheHostNetworkWithItsNodeFromTheDownwardApiAndOnlyNetAdmin()
+      throws Exception {
+    DaemonSet daemonSet = named(read("standalone.yaml"), DaemonSet.class, "podium");
+    PodSpec pod = daemonSet.getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getServiceAccountName()).isEqualTo("podium");
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+    Container container = pod.getContainers().getFirst();
+    assertThat(container.getArgs()).first().isEqualTo("standalone");
+    assertDownwardApi(container);
+    assertThat(container.getArgs()).contains("--iptables", "--host-ip=$(HOST_IP)");
+    Container init = pod.getInitContainers().getFirst();
+    assertThat(init.getArgs()).contains("standalone", "--install-rules-only");
+    assertNetAdminOnly(container, init);
+    assertXtablesLock(pod, container, init);
+    assertProbes(container);
+  }
+
+  @Test
+  void theAgentRunsOnTheHostNetworkWithABoundProjectedTokenAndNoKubernetesRights()
+      throws Exception {
+    List<HasMetadata> objects = read("agent-server.yaml");
+
+    ServiceAccount account = named(objects, ServiceAccount.class, "podium-agent");
+    assertThat(account.getAutomountServiceAccountToken()).isFalse();
+    // No binding of any kind names the agent's service account.
+    assertThat(all(objects, ClusterRoleBinding.class))
+        .flatExtracting(ClusterRoleBinding::getSubjects)
+        .noneMatch(subject -> subject.getName().equals("podium-agent"));
+    assertThat(all(objects, RoleBinding.class))
+        .flatExtracting(RoleBinding::getSubjects)
+        .noneMatch(subject -> subject.getName().equals("podium-agent"));
+
+    PodSpec pod = named(objects, DaemonSet.class, "podium-agent").getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    var token =
+        pod.getVolumes().stream()
+            .filter(v -> v.getProjected() != null)
+            .findFirst()
+            .orElseThrow()
+            .getProjected()
+            .getSources()
+            .getFirst()
+            .getServiceAccountToken();
+    assertThat(token.getAudience()).isEqualTo("podium");
+    Container container = pod.getContainers().getFirst();
+    assertThat(container.getArgs())
+        .startsWith("agent")
+        .contains(
+            "--server=podium-server.podium.svc:8443",
+            "--token-file=/var/run/secrets/podium/token",
+            "--iptables");
+    assertDownwardApi(container);
+    Container init = pod.getInitContainers().getFirst();
+    assertThat(init.getArgs()).contains("agent", "--install-rules-only");
+    assertNetAdminOnly(container, init);
+    assertXtablesLock(pod, container, init);
+    assertProbes(container);
+  }
+
+  @Test
+  void theServerMayReviewTokensAndKeepLeasesAndRunsNonRootBehindAHeadlessService()
+      throws Exception {
+    List<HasMetadata> objects = read("agent-server.yaml");
+
+    ClusterRole role = named(objects, ClusterRole.class, "podium-server");
+    assertThat(role.getRules())
+        .extracting(rule -> rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs())
+        .containsExactlyInAnyOrder(
+            "[] [pods, namespaces, serviceaccounts] [get, list, watch]",
+            "[authentication.k8s.io] [tokenreviews] [create]",
+            "[] [events] [create]");
+    Role leases = named(objects, Role.class, "podium-server-leases");
+    assertThat(leases.getMetadata().getNamespace()).isEqualTo("podium");
+    assertThat(leases.getRules().getFirst().getResources()).containsExactly("leases");
+    assertThat(named(objects, Service.class, "podium-server").getSpec().getClusterIP())
+        .isEqualTo("None");
+    assertThat(named(objects, ServiceAccount.class, "podium-server").getMetadata().getAnnotations())
+        .containsKey("eks.amazonaws.com/role-arn");
+
+    Deployment deployment = named(objects, Deployment.class, "podium-server");
+    assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(container.getArgs())
+        .startsWith("server")
+        .contains(
+            "--agent-auth=token",
+            "--lease-namespace=podium",
+            "--agent-service-account=podium:podium-agent")
+        .noneMatch(arg -> arg.startsWith("--pods-file"));
+    var security = container.getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertProbes(container);
+
+    PodDisruptionBudget budget = named(objects, PodDisruptionBudget.class, "podium-server");
+    assertThat(budget.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    Namespace namespace = named(objects, Namespace.class, "podium");
+    assertThat(namespace.getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+  }
+
+  @Test
+  void certManagerIssuesPkcs8EcdsaCertificatesForTheHeadlessServiceAndTheSecretsMounted()
+      throws Exception {
+    List<HasMetadata> certificates = read("cert-manager.yaml");
+    List<HasMetadata> objects = read("agent-server.yaml");
+
+    GenericKubernetesResource server =
+        certificates.stream()
+            .filter(o -> o.getKind().equals("Certificate"))
+            .filter(o -> o.getMetadata().getName().equals("podium-server"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) server.getAdditionalProperties().get("spec");
+    assertThat(spec.get("dnsNames").toString()).contains("podium-server.podium.svc");
+    assertThat(spec.get("privateKey").toString()).contains("PKCS8", "ECDSA");
+    List<String> secretNames =
+        certificates.stream()
+            .filter(o -> o.getKind().equals("Certificate"))
+            .map(o -> ((GenericKubernetesResource) o).getAdditionalProperties().get("spec"))
+            .map(s -> (String) ((Map<?, ?>) s).get("secretName"))
+            .toList();
+    assertThat(secretNames).contains("podium-server-tls", "podium-agent-tls");
+    for (String workload : List.of("podium-server", "podium-agent")) {
+      PodSpec pod =
+          workload.equals("podium-server")
+              ? named(objects, Deployment.class, workload).getSpec().getTemplate().getSpec()
+              : named(objects, DaemonSet.class, workload).getSpec().getTemplate().getSpec();
+      assertThat(pod.getVolumes())
+          .filteredOn(v -> v.getSecret() != null)
+          .extracting(v -> v.getSecret().getSecretName())
+          .containsExactly(workload + "-tls");
+    }
+  }
+
+  @Test
+  void theTryARoleExampleIsAPodInANamespaceThatPermitsItsRole() throws Exception {
+    Object parsed =
+        serialization.unmarshal(Files.readString(Path.of("deploy/examples/try-a-role.yaml")));
+    @SuppressWarnings("unchecked")
+    List<HasMetadata> objects = (List<HasMetadata>) parsed;
+    objects.forEach(KubernetesObjects::assertValid);
+
+    Namespace namespace = all(objects, Namespace.class).findFirst().orElseThrow();
+    var pod = all(objects, io.fabric8.kubernetes.api.model.Pod.class).findFirst().orElseThrow();
+    String role = pod.getMetadata().getAnnotations().get("iam.amazonaws.com/role");
+    String permitted = namespace.getMetadata().getAnnotations().get("iam.amazonaws.com/permitted");
+    assertThat(pod.getMetadata().getNamespace()).isEqualTo(namespace.getMetadata().getName());
+    assertThat(role).matches(permitted);
+    assertThat(pod.getSpec().getContainers().getFirst().getCommand())
+        .contains("aws", "sts", "get-caller-identity");
+  }
+
+  private static void assertDownwardApi(Container container) {
+    assertThat(container.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("NODE_NAME");
+              assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("spec.nodeName");
+            })
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("HOST_IP");
+              assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("status.hostIP");
+            });
+  }
+
+  private static void assertNetAdminOnly(Container... containers) {
+    for (Container each : containers) {
+      var security = each.getSecurityContext();
+      assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+      assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+      assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+      assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(security.getCapabilities().getAdd())
+          .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    }
+  }
+
+  private static void assertXtablesLock(PodSpec pod, Container... containers) {
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("xtables-lock");
+              assertThat(v.getHostPath().getPath()).isEqualTo("/run/xtables.lock");
+            });
+    for (Container each : containers) {
+      assertThat(each.getVolumeMounts())
+          .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/run/xtables.lock"));
+    }
+  }
+
+  /** Readiness and liveness on the operations port, which the container declares. */
+  private static void assertProbes(Container container) {
+    assertThat(container.getPorts())
+        .anySatisfy(port -> assertThat(port.getName()).isEqualTo("metrics"));
+    Probe ready = container.getReadinessProbe();
+    Probe live = container.getLivenessProbe();
+    assertThat(ready.getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(ready.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+    assertThat(live.getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(live.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+    assertThat(container.getArgs()).contains("--metrics-listen=0.0.0.0:9180");
+  }
+}
