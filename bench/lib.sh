@@ -183,7 +183,8 @@ standalone_command() {
     --pods-file "$BENCH_ROOT/bench/pods.yaml" --region us-east-1 \
     --sts-endpoint "http://127.0.0.1:$STS_PORT" \
     --role-base-arn arn:aws:iam::123456789012:role/ --metadata-upstream none \
-    --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" --max-requests-per-second 0
+    --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" --max-requests-per-second 0 \
+    --metrics-listen "127.0.0.1:$(free_port)"
 }
 
 # java_pid PID — the JVM's PID for a process started with start_bg (`env … java` execs, so it is
