@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code iam/security-credentials/<role>} and {@code iam/security-credentials-extended/<role>}: the
- * caller's credentials as prepared bytes, one audit record per document written. A name other than
- * the caller's role is 404, as EC2 answers for a role the instance does not have.
+ * caller's credentials as prepared bytes, an audit record the first time a credential reaches a
+ * pod. A name other than the caller's role is 404, as EC2 answers for a role the instance does not
+ * have.
  */
 final class CredentialsHandler implements RouteHandler {
 

@@ -32,6 +32,7 @@ final class MetadataMetrics implements AutoCloseable {
   private final Counter requests;
   private final Histogram duration;
   private final Counter rejected;
+  private final Counter auditRepeats;
   private final Map<Route, DistributionDataPoint> durationByRoute = new EnumMap<>(Route.class);
   private final Map<Rejection, CounterDataPoint> rejectedByReason = new EnumMap<>(Rejection.class);
   private final Map<Integer, CounterDataPoint> requestsByRouteAndStatus = new ConcurrentHashMap<>();
@@ -74,6 +75,13 @@ final class MetadataMetrics implements AutoCloseable {
             .classicOnly()
             .classicUpperBounds(CREDENTIAL_SECONDS_BOUNDS)
             .register(registry);
+    auditRepeats =
+        Counter.builder()
+            .name("podium_audit_repeated_handouts_total")
+            .help(
+                "Credentials documents handed again to a pod that already had them (same pod,"
+                    + " access key id and route): counted here instead of another audit record")
+            .register(registry);
     for (Route route : Route.values()) {
       durationByRoute.put(route, duration.labelValues(route.label()));
     }
@@ -98,6 +106,11 @@ final class MetadataMetrics implements AutoCloseable {
     credentialsRemaining.observe(Math.max(0, remaining.toMillis()) / 1e3);
   }
 
+  /** A credentials document handed to a pod that had it already: no new audit record. */
+  void auditRepeat() {
+    auditRepeats.inc();
+  }
+
   /** One request refused for {@code reason}. */
   void rejected(Rejection reason) {
     rejectedByReason.get(reason).inc();
@@ -110,5 +123,6 @@ final class MetadataMetrics implements AutoCloseable {
     registry.unregister(rejected);
     registry.unregister(credentialsAge);
     registry.unregister(credentialsRemaining);
+    registry.unregister(auditRepeats);
   }
 }

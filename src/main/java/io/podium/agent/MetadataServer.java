@@ -81,7 +81,8 @@ public final class MetadataServer implements AutoCloseable {
     ImdsTokens tokens = new ImdsTokens(clock, random);
     RouteHandler passthrough =
         new PassthroughHandler(PassthroughPolicy.of(settings.allowRouteRegexp()), upstream);
-    RouteHandler credentials = new CredentialsHandler(callers, new AuditLog(), metrics, clock);
+    RouteHandler credentials =
+        new CredentialsHandler(callers, new AuditLog(clock, metrics), metrics, clock);
     Map<Route, RouteHandler> handlers = new EnumMap<>(Route.class);
     handlers.put(Route.TOKEN, new TokenHandler(tokens, settings.tokensDisabled()));
     handlers.put(Route.ROLE_LIST, new RoleListHandler(callers));

@@ -171,6 +171,22 @@ class CredentialRoutesTest {
   }
 
   @Test
+  void recordsACredentialOncePerPodAndRouteAndCountsTheRepeats() {
+    Connection web = imds.connect("10.0.0.5");
+    Credentials credentials = imds.callers.credentialsOf("10.0.0.5");
+
+    for (int i = 0; i < 5; i++) {
+      web.get(LIST + "reader");
+    }
+
+    List<ILoggingEvent> audit = AgentLogs.audit(logs);
+    assertThat(audit).hasSize(1);
+    assertThat(audit.getFirst().getMDCPropertyMap())
+        .containsEntry("credentials.access_key_id", credentials.accessKeyId());
+    assertThat(Exposition.text(imds.registry)).contains("podium_audit_repeated_handouts_total 4.0");
+  }
+
+  @Test
   void forgedForwardingHeadersChangeNothing() {
     Reply reply =
         imds.connect("10.0.0.5")
