@@ -94,6 +94,7 @@ class MetricsDocumentationTest {
     OpsServer.registerProcessMetrics(registry, new Health().ready("x", () -> true, "x"), "t", "0");
     ServerMetrics serverMetrics = new ServerMetrics(registry);
     serverMetrics.watch(() -> 0);
+    serverMetrics.tooSlowAgents(() -> 0);
     Clock clock = Clock.systemUTC();
     BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
     brokerMetrics.watch(() -> 0, () -> 0);

@@ -283,6 +283,7 @@ final class ServerCommand implements Callable<Integer> {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     try {
+      String replica = replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip();
       ServerPodSource.Factory pods =
           podsFile != null
               ? ServerPodSource.file(podsFile, credentials.baseArn())
@@ -290,7 +291,8 @@ final class ServerCommand implements Callable<Integer> {
                   kubernetes,
                   credentials.baseArn(),
                   kubernetesOptions().podWait(),
-                  kubernetesOptions().syncTimeout());
+                  kubernetesOptions().syncTimeout(),
+                  replica);
       return new ServerProcess.Config(
           pods,
           credentials.baseArn(),
@@ -304,7 +306,7 @@ final class ServerCommand implements Callable<Integer> {
               : ListenAddresses.parse("--health-listen", healthListen),
           tls.files(),
           tls.refresh,
-          replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip(),
+          replica,
           new PodiumVersion().getVersion()[0]);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

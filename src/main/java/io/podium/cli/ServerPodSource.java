@@ -3,10 +3,12 @@ package io.podium.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.core.PodChangeListener;
 import io.podium.core.PodDirectory;
+import io.podium.core.PodProblems;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.Scheduler;
 import io.podium.kubernetes.FilePodDirectory;
 import io.podium.kubernetes.InformerPodDirectory;
+import io.podium.kubernetes.KubernetesPodEvents;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,13 +21,15 @@ import java.util.function.Consumer;
 /**
  * Where {@code podium server} learns of pods: a {@link PodDirectory} for lookups, {@link
  * PodChangeListener}s for the streams and prefetching, whether it has synced, how it starts and
- * stops. The cluster (informers over every pod, namespace and service account) or the pods file.
+ * stops, and where problems with a pod are reported. The cluster (informers over every pod,
+ * namespace and service account; Events on pods) or the pods file (problems only logged).
  */
 record ServerPodSource(
     PodDirectory directory,
     Consumer<PodChangeListener> listeners,
     BooleanSupplier synced,
     Runnable start,
+    PodProblems problems,
     AutoCloseable closer) {
 
   /** Builds the source once the process has its clock, timers and registry. */
@@ -41,16 +45,26 @@ record ServerPodSource(
           new FilePodDirectory(
               file, base, List.of(), FilePodDirectory.DEFAULT_POLL_INTERVAL, clock, scheduler);
       return new ServerPodSource(
-          directory, directory::addListener, () -> true, directory::start, directory);
+          directory,
+          directory::addListener,
+          () -> true,
+          directory::start,
+          PodProblems.NONE,
+          directory);
     };
   }
 
   /**
    * The cluster: informers over every pod (no node filter: the server serves every node), namespace
-   * and service account; {@code start} blocks until they have synced.
+   * and service account; {@code start} blocks until they have synced. Problems become Events on the
+   * pod, reported by {@code replica}.
    */
   static Factory cluster(
-      KubernetesClient client, Optional<RoleBaseArn> base, Duration podWait, Duration syncTimeout) {
+      KubernetesClient client,
+      Optional<RoleBaseArn> base,
+      Duration podWait,
+      Duration syncTimeout,
+      String replica) {
     return (clock, scheduler, registry) -> {
       InformerPodDirectory directory =
           new InformerPodDirectory(
@@ -59,8 +73,22 @@ record ServerPodSource(
               clock,
               scheduler,
               registry);
+      KubernetesPodEvents events =
+          new KubernetesPodEvents(
+              client, replica, clock, KubernetesPodEvents.DEFAULT_INTERVAL, registry);
+      AutoCloseable closeBoth =
+          () -> {
+            try (events) {
+              directory.close();
+            }
+          };
       return new ServerPodSource(
-          directory, directory::addListener, directory::synced, directory::start, directory);
+          directory,
+          directory::addListener,
+          directory::synced,
+          directory::start,
+          events,
+          closeBoth);
     };
   }
 }

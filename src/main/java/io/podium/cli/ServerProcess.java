@@ -138,7 +138,10 @@ final class ServerProcess implements AutoCloseable {
               config.broker().durations().minRemaining(),
               synced,
               config.replicaId(),
-              config.version());
+              config.version(),
+              NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES,
+              pods.problems());
+      serverMetrics.tooSlowAgents(service::tooSlowAgents);
       server =
           new AgentApiServer(
               config.listen(),
@@ -167,7 +170,11 @@ final class ServerProcess implements AutoCloseable {
           .accept(
               new OwnedPrefetch(
                   new Prefetcher(
-                      broker, config.decider(), pods.directory()::namespacePolicy, clock),
+                      broker,
+                      config.decider(),
+                      pods.directory()::namespacePolicy,
+                      clock,
+                      pods.problems()),
                   config.decider(),
                   pods.directory()::namespacePolicy,
                   parts.ownership()));

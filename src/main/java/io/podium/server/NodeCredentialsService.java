@@ -22,6 +22,7 @@ import io.podium.core.CredentialBroker;
 import io.podium.core.PodDirectory;
 import io.podium.core.PodIdentity;
 import io.podium.core.PodLookup;
+import io.podium.core.PodProblems;
 import io.podium.core.RoleOutcome;
 import io.podium.core.Scheduler;
 import io.podium.core.StsCallException;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,16 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
   private final String replica;
   private final String version;
   private final Duration minRemaining;
+  private final long maxUnsentBytes;
+  private final PodProblems problems;
+  private final LongAdder tooSlowAgents = new LongAdder();
   private volatile boolean stopping;
+
+  /**
+   * The most a Watch stream may queue for an agent that does not read (see {@link AgentStream}):
+   * far above a node's snapshot (250 pods with their credentials are about 400 KB).
+   */
+  public static final long DEFAULT_MAX_UNSENT_BYTES = 8L * 1024 * 1024;
 
   /**
    * @param ready whether the pod source has synced (until then calls get UNAVAILABLE)
@@ -78,6 +89,38 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
       BooleanSupplier ready,
       String replica,
       String version) {
+    this(
+        hub,
+        directory,
+        broker,
+        scheduler,
+        stsWait,
+        minRemaining,
+        ready,
+        replica,
+        version,
+        DEFAULT_MAX_UNSENT_BYTES,
+        PodProblems.NONE);
+  }
+
+  /**
+   * @param maxUnsentBytes the most a Watch stream may queue while its agent does not read
+   * @param problems told when a lookup's STS call fails (in a cluster: an Event on the pod)
+   */
+  public NodeCredentialsService(
+      NodeHub hub,
+      PodDirectory directory,
+      CredentialBroker<SessionCredentials> broker,
+      Scheduler scheduler,
+      Duration stsWait,
+      Duration minRemaining,
+      BooleanSupplier ready,
+      String replica,
+      String version,
+      long maxUnsentBytes,
+      PodProblems problems) {
+    this.maxUnsentBytes = maxUnsentBytes;
+    this.problems = problems;
     this.hub = hub;
     this.directory = directory;
     this.broker = broker;
@@ -114,7 +157,8 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
     }
     ServerCallStreamObserver<WatchEvent> observer =
         (ServerCallStreamObserver<WatchEvent>) responses;
-    AgentStream stream = new AgentStream(agent.node(), observer);
+    AgentStream stream =
+        new AgentStream(agent.node(), observer, maxUnsentBytes, tooSlowAgents::increment);
     observer.setOnCancelHandler(
         () -> {
           stream.markEnded();
@@ -167,6 +211,11 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
                 responses.onError(asStatus(failure));
               }
             });
+  }
+
+  /** Watch streams ended because their agent did not read its events, since start. */
+  public long tooSlowAgents() {
+    return tooSlowAgents.sum();
   }
 
   /** Ends every stream so that agents move to other replicas; later calls are refused. */
@@ -272,6 +321,9 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
               if (failure == null) {
                 answer.complete(response.setCredentials(credentials.rendered()).build());
               } else {
+                if (unwrap(failure) instanceof StsCallException sts) {
+                  problems.stsFailed(pod, permitted.role(), sts);
+                }
                 answer.completeExceptionally(failure);
               }
             });
@@ -288,8 +340,12 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
     return answer;
   }
 
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException ? failure.getCause() : failure;
+  }
+
   private static Throwable asStatus(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    Throwable cause = unwrap(failure);
     if (cause instanceof StatusRuntimeException status) {
       return status;
     }

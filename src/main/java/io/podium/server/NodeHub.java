@@ -114,11 +114,10 @@ public final class NodeHub implements PodChangeListener {
     WatchEvent event = credentialsEvent(credentials);
     for (Map.Entry<String, Set<AgentStream>> node : streams.entrySet()) {
       if (nodeUses(node.getKey(), request)) {
-        for (AgentStream stream : node.getValue()) {
-          stream.send(event);
-        }
+        node.getValue().removeIf(stream -> !stream.send(event));
       }
     }
+    streams.values().removeIf(Set::isEmpty);
   }
 
   /**
@@ -205,8 +204,13 @@ public final class NodeHub implements PodChangeListener {
   }
 
   private void sendToNode(String node, WatchEvent event) {
-    for (AgentStream stream : streams.getOrDefault(node, Set.of())) {
-      stream.send(event);
+    Set<AgentStream> watching = streams.get(node);
+    if (watching != null) {
+      // A stream ended for not reading its events is dropped here, where the hub holds its lock.
+      watching.removeIf(stream -> !stream.send(event));
+      if (watching.isEmpty()) {
+        streams.remove(node);
+      }
     }
   }
 

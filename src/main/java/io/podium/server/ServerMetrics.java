@@ -1,11 +1,13 @@
 package io.podium.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The agent API's metrics on the server: agents' Watch streams open now, and how callers'
@@ -36,6 +38,17 @@ public final class ServerMetrics {
         .name("podium_server_agent_streams")
         .help("Agents' Watch streams this replica serves now")
         .callback(callback -> callback.call(streams.getAsInt()))
+        .register(registry);
+  }
+
+  /** Registers the count of Watch streams ended because their agent did not read them. */
+  public void tooSlowAgents(LongSupplier ended) {
+    CounterWithCallback.builder()
+        .name("podium_server_agent_streams_too_slow_total")
+        .help(
+            "Agents' Watch streams this replica ended because the agent stopped reading its"
+                + " events (more than 8 MiB queued); the agent reconnects and resynchronises")
+        .callback(callback -> callback.call(ended.getAsLong()))
         .register(registry);
   }
 

@@ -3,6 +3,7 @@ package io.podium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.podium.sts.BootstrapCredentials;
@@ -164,6 +165,23 @@ class KubernetesAgentServerIT {
       // AssumeRole calls, where replicas that did not share would make six.
       assertThat(sts.stats().callCount("AssumeRole")).isEqualTo(3);
       assertThat(cluster.leases().inNamespace("podium").list().getItems()).hasSize(2);
+
+      // A role the namespace does not permit: the replicas say so on the pod, as Events.
+      cluster
+          .resource(ApiObjects.pod("shop", "rogue").ip("127.0.0.4").role("admin").build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  cluster.v1().events().inNamespace("shop").list().getItems().stream()
+                      .anyMatch(
+                          (Event e) ->
+                              e.getReason().equals("IAMRoleDenied")
+                                  && e.getInvolvedObject().getName().equals("rogue")
+                                  && List.of("replica-a", "replica-b")
+                                      .contains(e.getReportingInstance())));
     } finally {
       for (PodiumProcess process : processes) {
         process.close();

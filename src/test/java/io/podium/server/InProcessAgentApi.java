@@ -81,22 +81,31 @@ final class InProcessAgentApi implements AutoCloseable {
   final NodeHub hub = new NodeHub(decider, directory::namespacePolicy, clock);
   final Prefetcher prefetcher = new Prefetcher(broker, decider, directory::namespacePolicy, clock);
   final AtomicBoolean ready = new AtomicBoolean(true);
-  final NodeCredentialsService service =
-      new NodeCredentialsService(
-          hub,
-          directory,
-          broker,
-          scheduler,
-          Duration.ofMillis(900),
-          SessionDurations.DEFAULT_MIN_REMAINING,
-          ready::get,
-          "replica-1",
-          "test");
+  final RecordingProblems problems = new RecordingProblems();
+  final NodeCredentialsService service;
   private final String name = InProcessServerBuilder.generateName();
   private final Server server;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   InProcessAgentApi() throws IOException {
+    this(NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES);
+  }
+
+  /** With streams ended once {@code maxUnsentBytes} wait for an agent that does not read. */
+  InProcessAgentApi(long maxUnsentBytes) throws IOException {
+    service =
+        new NodeCredentialsService(
+            hub,
+            directory,
+            broker,
+            scheduler,
+            Duration.ofMillis(900),
+            SessionDurations.DEFAULT_MIN_REMAINING,
+            ready::get,
+            "replica-1",
+            "test",
+            maxUnsentBytes,
+            problems);
     renderer.publishTo(hub::credentialsIssued);
     server =
         InProcessServerBuilder.forName(name)

@@ -222,6 +222,9 @@ class NodeCredentialsServiceTest {
               assertThat(ErrorDetails.detail(e).orElseThrow().getStsErrorCode())
                   .isEqualTo("AccessDenied");
             });
+    // Its owner hears of it where they look (in a cluster: an Event on the pod).
+    assertThat(api.problems.reported)
+        .containsExactly("shop/web: sts arn:aws:iam::123456789012:role/shop-web AccessDenied");
   }
 
   @Test
