@@ -5,6 +5,9 @@
 set -euo pipefail
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# What is measured, fixed when the run starts (a commit made during a long run changes nothing).
+BENCH_COMMIT=$(git -C "$BENCH_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+BENCH_DIRTY=$([ -n "$(git -C "$BENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
 BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
@@ -112,10 +115,7 @@ podium_jar() {
 
 # The context every result records: what was measured, on what.
 bench_context_json() {
-  local commit dirty
-  commit=$(git -C "$BENCH_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-  dirty=$([ -n "$(git -C "$BENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
-  python3 - "$commit" "$dirty" "$SMOKE" "$BENCH_JVM_OPTS" "$JAVA" <<'PY'
+  python3 - "$BENCH_COMMIT" "$BENCH_DIRTY" "$SMOKE" "$BENCH_JVM_OPTS" "$JAVA" <<'PY'
 import json, os, platform, subprocess, sys, datetime
 commit, dirty, smoke, jvm_opts, java = sys.argv[1:]
 cpu_model = ""
