@@ -78,32 +78,6 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
   /**
    * @param ready whether the pod source has synced (until then calls get UNAVAILABLE)
    * @param stsWait the longest a lookup waits for STS
-   */
-  public NodeCredentialsService(
-      NodeHub hub,
-      PodDirectory directory,
-      CredentialBroker<SessionCredentials> broker,
-      Scheduler scheduler,
-      Duration stsWait,
-      Duration minRemaining,
-      BooleanSupplier ready,
-      String replica,
-      String version) {
-    this(
-        hub,
-        directory,
-        broker,
-        scheduler,
-        stsWait,
-        minRemaining,
-        ready,
-        replica,
-        version,
-        DEFAULT_MAX_UNSENT_BYTES,
-        PodProblems.NONE);
-  }
-
-  /**
    * @param maxUnsentBytes the most a Watch stream may queue while its agent does not read
    * @param problems told when a lookup's STS call fails (in a cluster: an Event on the pod)
    */

@@ -136,7 +136,7 @@ class CredentialRoutesTest {
   }
 
   @Test
-  void writesOneAuditRecordPerCredentialsDocument() {
+  void writesAnAuditRecordWhenACredentialFirstReachesThePod() {
     Connection pod = imds.connect("10.0.0.5");
     Credentials credentials = imds.callers.credentialsOf("10.0.0.5");
 

@@ -3,7 +3,6 @@ package io.podium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -224,11 +223,7 @@ class KubernetesStandaloneIT {
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                cluster.v1().events().inNamespace("shop").list().getItems().stream()
-                    .anyMatch(
-                        (Event e) ->
-                            e.getReason().equals("IAMRoleDenied")
-                                && e.getInvolvedObject().getName().equals("rogue")));
+                !KubernetesApiMock.podEvents(cluster, "shop", "rogue", "IAMRoleDenied").isEmpty());
   }
 
   @Test

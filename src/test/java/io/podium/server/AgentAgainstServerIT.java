@@ -176,6 +176,22 @@ class AgentAgainstServerIT {
   }
 
   @Test
+  void aCallerAtANodesAddressIsRefusedAtOnceAndNeverGivenARole() throws Exception {
+    api.add(web);
+    // In a cluster the server knows every node's addresses from its pods' status.hostIPs.
+    api.directory.index.setNodeAddresses(List.of(InetAddress.getByName("127.0.0.9")));
+    startServer();
+    ServerConnections[] agent = new ServerConnections[1];
+    int port = startAgent(agent);
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent[0].everSynced());
+
+    ImdsClient.Response node = get("127.0.0.9", port);
+
+    assertThat(node.status()).isEqualTo(403);
+    assertThat(node.body()).doesNotContain("AccessKeyId");
+  }
+
+  @Test
   void startedBeforeItsServerAnswers503UntilTheServerHasSyncedThenCorrectly() throws Exception {
     api.add(web);
     ServerConnections[] agent = new ServerConnections[1];

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Collects a stream's messages and how it ended, for assertions. */
-final class RecordingObserver<T> implements StreamObserver<T> {
+class RecordingObserver<T> implements StreamObserver<T> {
 
   final List<T> received = new CopyOnWriteArrayList<>();
   final AtomicReference<Throwable> error = new AtomicReference<>();

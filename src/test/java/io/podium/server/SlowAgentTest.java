@@ -12,9 +12,6 @@ import io.podium.api.v1.WatchRequest;
 import io.podium.core.PodIdentity;
 import io.podium.testing.TestPods;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,10 +88,8 @@ class SlowAgentTest {
   }
 
   /** Reads the hello and nothing more until told to. */
-  private static final class StalledAgent
+  private static final class StalledAgent extends RecordingObserver<WatchEvent>
       implements ClientResponseObserver<WatchRequest, WatchEvent> {
-    final List<WatchEvent> received = new CopyOnWriteArrayList<>();
-    final AtomicReference<Throwable> error = new AtomicReference<>();
     private ClientCallStreamObserver<WatchRequest> call;
 
     @Override
@@ -106,18 +101,5 @@ class SlowAgentTest {
     void readEverything() {
       call.request(Integer.MAX_VALUE);
     }
-
-    @Override
-    public void onNext(WatchEvent event) {
-      received.add(event);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error.set(t);
-    }
-
-    @Override
-    public void onCompleted() {}
   }
 }

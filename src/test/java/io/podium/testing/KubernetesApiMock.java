@@ -1,11 +1,13 @@
 package io.podium.testing;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.CustomResourceDefinitionProcessor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
@@ -68,6 +70,15 @@ public final class KubernetesApiMock implements AutoCloseable {
   private KubernetesApiMock(KubernetesMockServer server, ScriptedDispatcher dispatcher) {
     this.server = server;
     this.dispatcher = dispatcher;
+  }
+
+  /** The Events with {@code reason} on the pod {@code namespace/pod}, whoever reported them. */
+  public static List<Event> podEvents(
+      KubernetesClient client, String namespace, String pod, String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(event -> reason.equals(event.getReason()))
+        .filter(event -> pod.equals(event.getInvolvedObject().getName()))
+        .toList();
   }
 
   /** Starts a mock API server on 127.0.0.1, over plain HTTP. */
