@@ -71,7 +71,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
 
   /**
    * The most a Watch stream may queue for an agent that does not read (see {@link AgentStream}):
-   * far above a node's snapshot (250 pods with their credentials are about 400 KB).
+   * far above a node's snapshot (250 pods, each with its own session's credentials: under 1 MB).
    */
   public static final long DEFAULT_MAX_UNSENT_BYTES = 8L * 1024 * 1024;
 
