@@ -88,6 +88,14 @@ import tools.jackson.databind.json.JsonMapper;
  * the broker three times — f pinned at 0.85, f pinned at 0.70 (each must equal its greedy count
  * exactly: no duplicate, early or unneeded call) and f jittered as in production, which must lie
  * between the two. The absolute floor (f = 1) is shown too.
+ *
+ * <p>Then the same days with {@code --replicas} {@code podium server} replicas (3 by default), each
+ * wired as {@code ServerProcess} wires it — its own broker, {@link NodeHub}, {@link
+ * NodeCredentialsService} and {@link OwnedPrefetch} over the real {@link RendezvousOwnership} —
+ * with a replica membership the simulation sets (Kubernetes Leases in production), and agents of
+ * {@value #NODES} nodes that watch every replica, answer from pushed credentials and look a session
+ * up at its owner when they lack it. Their calls must equal the same minimum. Finally one replica
+ * dies at {@code --kill-at-minute} and the survivors take its sessions over.
  */
 public final class StsCostSimulation {
 
