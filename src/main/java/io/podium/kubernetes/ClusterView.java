@@ -176,15 +176,25 @@ final class ClusterView {
     if (Objects.equals(before == null ? List.of() : before, hostIps)) {
       return;
     }
+    // The index's set of node addresses is copied whole; in a server (every node's pods) that is
+    // thousands of addresses, so it is replaced only when an address appears or disappears, not
+    // for every pod that reports its node's known address.
+    boolean addressesChanged = false;
     if (before != null) {
       for (InetAddress ip : before) {
-        nodeAddressCounts.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
+        if (nodeAddressCounts.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1) == null) {
+          addressesChanged = true;
+        }
       }
     }
     for (InetAddress ip : hostIps) {
-      nodeAddressCounts.merge(ip, 1, Integer::sum);
+      if (nodeAddressCounts.merge(ip, 1, Integer::sum) == 1) {
+        addressesChanged = true;
+      }
     }
-    index.setNodeAddresses(nodeAddressCounts.keySet());
+    if (addressesChanged) {
+      index.setNodeAddresses(nodeAddressCounts.keySet());
+    }
     Set<InetAddress> touched = new LinkedHashSet<>(hostIps);
     if (before != null) {
       touched.addAll(before);

@@ -46,6 +46,9 @@ public final class NodeHub implements PodChangeListener {
   // not read back from the broker, so that streaming never counts as a request for a session.
   private final Map<SessionRequest, SessionCredentials> latest = new HashMap<>();
   private final Map<SessionRequest, Integer> podsPerSession = new HashMap<>();
+  // The nodes with a pod of each session, and how many: a refresh goes to those nodes' agents
+  // without looking at any other pod (a scan of every pod per refresh grew with the cluster).
+  private final Map<SessionRequest, Map<String, Integer>> nodesPerSession = new HashMap<>();
 
   /** A pod, its encoded state, and the session it uses (if permitted). */
   private record Tracked(PodIdentity pod, PodState state, SessionRequest session) {}
@@ -73,7 +76,14 @@ public final class NodeHub implements PodChangeListener {
       countSession(previous.session(), -1);
     }
     if (pod.nodeName() != null) {
-      byNode.computeIfAbsent(pod.nodeName(), n -> new LinkedHashMap<>()).put(pod.uid(), tracked);
+      Tracked replaced =
+          byNode
+              .computeIfAbsent(pod.nodeName(), n -> new LinkedHashMap<>())
+              .put(pod.uid(), tracked);
+      if (replaced != null) {
+        countOnNode(replaced.session(), pod.nodeName(), -1);
+      }
+      countOnNode(tracked.session(), pod.nodeName(), 1);
       sendToNode(pod.nodeName(), WatchEvent.newBuilder().setPod(tracked.state()).build());
       if (tracked.session() != null
           && (previous == null || !tracked.session().equals(previous.session()))) {
@@ -112,12 +122,9 @@ public final class NodeHub implements PodChangeListener {
     }
     latest.put(request, credentials);
     WatchEvent event = credentialsEvent(credentials);
-    for (Map.Entry<String, Set<AgentStream>> node : streams.entrySet()) {
-      if (nodeUses(node.getKey(), request)) {
-        node.getValue().removeIf(stream -> !stream.send(event));
-      }
+    for (String node : nodesPerSession.getOrDefault(request, Map.of()).keySet()) {
+      sendToNode(node, event);
     }
-    streams.values().removeIf(Set::isEmpty);
   }
 
   /**
@@ -182,7 +189,10 @@ public final class NodeHub implements PodChangeListener {
     }
     Map<String, Tracked> pods = byNode.get(node);
     if (pods != null) {
-      pods.remove(previous.pod().uid());
+      Tracked removed = pods.remove(previous.pod().uid());
+      if (removed != null) {
+        countOnNode(removed.session(), node, -1);
+      }
       if (pods.isEmpty()) {
         byNode.remove(node);
       }
@@ -194,13 +204,20 @@ public final class NodeHub implements PodChangeListener {
             .build());
   }
 
-  private boolean nodeUses(String node, SessionRequest request) {
-    for (Tracked tracked : byNode.getOrDefault(node, Map.of()).values()) {
-      if (request.equals(tracked.session())) {
-        return true;
-      }
+  private void countOnNode(SessionRequest session, String node, int delta) {
+    if (session == null) {
+      return;
     }
-    return false;
+    Map<String, Integer> nodes = nodesPerSession.computeIfAbsent(session, s -> new HashMap<>());
+    int count = nodes.getOrDefault(node, 0) + delta;
+    if (count <= 0) {
+      nodes.remove(node);
+      if (nodes.isEmpty()) {
+        nodesPerSession.remove(session);
+      }
+    } else {
+      nodes.put(node, count);
+    }
   }
 
   private void sendToNode(String node, WatchEvent event) {

@@ -1,5 +1,14 @@
 package io.podium.bench;
 
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.podium.api.Rendezvous;
+import io.podium.api.WireCodec;
+import io.podium.api.v1.LookupRequest;
+import io.podium.api.v1.LookupResponse;
+import io.podium.api.v1.SessionCredentials;
+import io.podium.api.v1.WatchEvent;
+import io.podium.api.v1.WatchRequest;
 import io.podium.core.AllowedRoles;
 import io.podium.core.BrokerObserver;
 import io.podium.core.BrokerSettings;
@@ -17,16 +26,25 @@ import io.podium.core.PodIdentity;
 import io.podium.core.PodIpIndex;
 import io.podium.core.PodLookup;
 import io.podium.core.PodPhase;
+import io.podium.core.PodProblems;
 import io.podium.core.Prefetcher;
+import io.podium.core.Replicas;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
 import io.podium.core.RolePolicy;
 import io.podium.core.RoleResolver;
+import io.podium.core.Scheduler;
 import io.podium.core.SessionDurations;
 import io.podium.core.SessionNameTemplate;
 import io.podium.core.SessionRequest;
 import io.podium.core.SessionRequestFactory;
+import io.podium.server.AgentIdentities;
+import io.podium.server.NodeCredentialsService;
+import io.podium.server.NodeHub;
+import io.podium.server.OwnedPrefetch;
+import io.podium.server.PublishingRenderer;
+import io.podium.server.RendezvousOwnership;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
 import java.net.InetAddress;
@@ -41,6 +59,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
@@ -70,6 +89,14 @@ import tools.jackson.databind.json.JsonMapper;
  * the broker three times — f pinned at 0.85, f pinned at 0.70 (each must equal its greedy count
  * exactly: no duplicate, early or unneeded call) and f jittered as in production, which must lie
  * between the two. The absolute floor (f = 1) is shown too.
+ *
+ * <p>Then the same days with {@code --replicas} {@code podium server} replicas (3 by default), each
+ * wired as {@code ServerProcess} wires it — its own broker, {@link NodeHub}, {@link
+ * NodeCredentialsService} and {@link OwnedPrefetch} over the real {@link RendezvousOwnership} —
+ * with a replica membership the simulation sets (Kubernetes Leases in production), and agents of
+ * {@value #NODES} nodes that watch every replica, answer from pushed credentials and look a session
+ * up at its owner when they lack it. Their calls must equal the same minimum. Finally one replica
+ * dies at {@code --kill-at-minute} and the survivors take its sessions over.
  */
 public final class StsCostSimulation {
 
@@ -81,17 +108,34 @@ public final class StsCostSimulation {
   private final int roles;
   private final Duration day;
   private final long seed;
+  // Nodes the pods run on: each has an agent streaming from every replica.
+  private static final int NODES = 100;
+  // How long the survivors take to see a dead replica: its Lease outlives its last renewal by
+  // --lease-duration (10 s), and they read the Leases every --lease-renew (2 s).
+  private static final Duration TAKEOVER_DELAY = Duration.ofSeconds(12);
+
   private final String template;
   private final boolean requests;
+  private final int replicas;
+  private final Duration killAt;
 
   private StsCostSimulation(
-      int podTarget, int roles, Duration day, long seed, String template, boolean requests) {
+      int podTarget,
+      int roles,
+      Duration day,
+      long seed,
+      String template,
+      boolean requests,
+      int replicas,
+      Duration killAt) {
     this.podTarget = podTarget;
     this.roles = roles;
     this.day = day;
     this.seed = seed;
     this.template = template;
     this.requests = requests;
+    this.replicas = replicas;
+    this.killAt = killAt;
   }
 
   public static void main(String[] args) {
@@ -107,6 +151,10 @@ public final class StsCostSimulation {
     Duration day = Duration.ofMinutes(Long.parseLong(options.getOrDefault("minutes", "1440")));
     long seed = Long.parseLong(options.getOrDefault("seed", "1"));
     boolean requests = Boolean.parseBoolean(options.getOrDefault("requests", "true"));
+    int replicas = Integer.parseInt(options.getOrDefault("replicas", "3"));
+    Duration killAt =
+        Duration.ofMinutes(
+            Long.parseLong(options.getOrDefault("kill-at-minute", "" + day.toMinutes() / 2)));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put(
@@ -123,12 +171,16 @@ public final class StsCostSimulation {
             "seed",
             seed,
             "requests",
-            requests));
+            requests,
+            "replicas",
+            replicas,
+            "nodes",
+            NODES));
     // Pods of a deployment share a session when the name comes from the service account; the
     // default template ({namespace}-{pod}) makes every pod its own session.
     for (String template : List.of("{namespace}-{serviceaccount}", SessionNameTemplate.DEFAULT)) {
       StsCostSimulation simulation =
-          new StsCostSimulation(pods, roles, day, seed, template, requests);
+          new StsCostSimulation(pods, roles, day, seed, template, requests, replicas, killAt);
       result.put(template, simulation.run());
     }
     System.out.println(JsonMapper.builder().build().writeValueAsString(result));
@@ -156,7 +208,66 @@ public final class StsCostSimulation {
         minimum(needs, high.windowNanos(servable)) <= jittered.calls()
             && jittered.calls() <= minimum(needs, low.windowNanos(servable)));
     out.put("f_jittered_0.70_to_0.85", production);
+    if (replicas > 1) {
+      out.put("replicas", replicatedRuns(needs, floor, high, low, jittered));
+    }
     return out;
+  }
+
+  /**
+   * The same day with {@code replicas} server replicas sharing the STS work as {@code podium
+   * server} does, every run checked against the single process's minimum: with f pinned (must be
+   * equal), with production's jitter, and with one replica dying at {@code killAt}.
+   */
+  private Map<String, Object> replicatedRuns(
+      Map<SessionRequest, List<Instant[]>> needs, long floor, Run high, Run low, Run jittered) {
+    Duration servable = SessionDurations.defaults().servable();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("replicas", replicas);
+    Run rHigh = new Run(new PinnedFraction(true), replicas, null).simulate();
+    Run rLow = new Run(new PinnedFraction(false), replicas, null).simulate();
+    Run rJittered = new Run(new SplittableRandom(seed + 1000), replicas, null).simulate();
+    checkSameDay(high, rHigh);
+    checkSameDay(low, rLow);
+    checkSameDay(jittered, rJittered);
+    out.put("f_0.85", rHigh.report(minimum(needs, rHigh.windowNanos(servable)), floor));
+    out.put("f_0.70", rLow.report(minimum(needs, rLow.windowNanos(servable)), floor));
+    Map<String, Object> production = rJittered.report(null, floor);
+    production.put("single_process_calls", jittered.calls());
+    production.put(
+        "within_bounds",
+        minimum(needs, rHigh.windowNanos(servable)) <= rJittered.calls()
+            && rJittered.calls() <= minimum(needs, rLow.windowNanos(servable)));
+    out.put("f_jittered_0.70_to_0.85", production);
+    Run dies = new Run(new PinnedFraction(true), replicas, killAt).simulate();
+    checkSameDay(high, dies);
+    Map<String, Object> death = dies.report(minimum(needs, dies.windowNanos(servable)), floor);
+    death.put("replica_died_at_minute", killAt.toMinutes());
+    death.put("takeover_after_seconds", TAKEOVER_DELAY.toSeconds());
+    death.put("sessions_held_by_dead_replica", dies.sessionsHeldByDeadReplica);
+    death.put("calls_at_the_takeover_instant", dies.takeoverCalls);
+    death.put("takeover_backlog_drained_after_seconds", dies.takeoverSeconds);
+    death.put("extra_calls_vs_no_death", dies.calls() - rHigh.calls());
+    out.put("one_replica_dies_f_0.85", death);
+    Run diesJittered = new Run(new SplittableRandom(seed + 1000), replicas, killAt).simulate();
+    checkSameDay(jittered, diesJittered);
+    Map<String, Object> deathJittered = diesJittered.report(null, floor);
+    deathJittered.put("extra_calls_vs_no_death", diesJittered.calls() - rJittered.calls());
+    deathJittered.put("takeover_backlog_drained_after_seconds", diesJittered.takeoverSeconds);
+    out.put("one_replica_dies_jittered", deathJittered);
+    return out;
+  }
+
+  /** The replicated runs must see the very same cluster as the single process's. */
+  private static void checkSameDay(Run single, Run replicated) {
+    if (single.podsStarted != replicated.podsStarted
+        || !single.needs.keySet().equals(replicated.needs.keySet())) {
+      throw new IllegalStateException(
+          "the replicated day differs from the single process's: "
+              + replicated.podsStarted
+              + " pods vs "
+              + single.podsStarted);
+    }
   }
 
   /**
@@ -199,6 +310,17 @@ public final class StsCostSimulation {
   /** One simulated day with one random source for the broker. */
   private final class Run {
     final RandomGenerator brokerRandom;
+    // 1: the core wired as podium standalone wires it; more: podium server replicas.
+    final int replicaCount;
+    final Duration killAt;
+    final List<Replica> servers = new ArrayList<>();
+    final Map<String, SimulatedAgent> agents = new HashMap<>();
+    long answeredFromPush;
+    long lookups;
+    long takeoverCalls;
+    long takeoverSeconds = -1;
+    Instant takeoverStarted;
+    long sessionsHeldByDeadReplica;
     final MutableClock clock = new MutableClock(START);
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final CountingIssuer issuer = new CountingIssuer(clock);
@@ -214,6 +336,7 @@ public final class StsCostSimulation {
     final Map<String, List<PodIdentity>> byWorkload = new HashMap<>();
     final Map<String, Integer> suffix = new HashMap<>();
     RoleDecider decider;
+    PodDirectory directory;
     CredentialBroker<Void> broker;
     Prefetcher prefetcher;
     PodCredentialService<Void> service;
@@ -226,11 +349,32 @@ public final class StsCostSimulation {
     Duration minRemaining;
 
     Run(RandomGenerator brokerRandom) {
+      this(brokerRandom, 1, null);
+    }
+
+    Run(RandomGenerator brokerRandom, int replicaCount, Duration killAt) {
       this.brokerRandom = brokerRandom;
+      this.replicaCount = replicaCount;
+      this.killAt = killAt;
     }
 
     long calls() {
-      return issuer.calls;
+      long calls = issuer.calls;
+      for (Replica server : servers) {
+        calls += server.issuer.calls;
+      }
+      return calls;
+    }
+
+    int sessionsLeft() {
+      if (servers.isEmpty()) {
+        return broker.sessionCount();
+      }
+      int left = 0;
+      for (Replica server : servers) {
+        left += server.dead ? 0 : server.broker.sessionCount();
+      }
+      return left;
     }
 
     long windowNanos(Duration servable) {
@@ -241,18 +385,26 @@ public final class StsCostSimulation {
 
     Map<String, Object> report(Long minimum, long floor) {
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("sts_calls", issuer.calls);
+      long calls = calls();
+      report.put("sts_calls", calls);
       if (minimum != null) {
         report.put("minimum", minimum);
-        report.put("excess_calls", issuer.calls - minimum);
-        report.put("equal_to_minimum", issuer.calls == minimum);
+        report.put("excess_calls", calls - minimum);
+        report.put("equal_to_minimum", calls == minimum);
       }
-      report.put("ratio_to_minimum_any_cache", Math.round(1000.0 * issuer.calls / floor) / 1000.0);
+      report.put("ratio_to_minimum_any_cache", Math.round(1000.0 * calls / floor) / 1000.0);
+      if (!servers.isEmpty()) {
+        List<Long> perReplica = new ArrayList<>();
+        servers.forEach(server -> perReplica.add(server.issuer.calls));
+        report.put("sts_calls_per_replica", perReplica);
+        report.put("requests_answered_from_pushed_credentials", answeredFromPush);
+        report.put("requests_that_needed_a_lookup", lookups);
+      }
       report.put("requests_answered_from_cache", requestsAnswered - requestsNotCached);
       report.put("requests_that_waited_for_sts", requestsNotCached);
       report.put("requests_refused", requestsRefused);
       report.put("answers_under_min_remaining", requestsUnderMinRemaining);
-      report.put("sessions_left_after_drain", broker.sessionCount());
+      report.put("sessions_left_after_drain", sessionsLeft());
       return report;
     }
 
@@ -287,7 +439,7 @@ public final class StsCostSimulation {
             NamespacePolicy.compile(namespace, namespace + "-role-.*", AllowedRoles.ABSENT, base));
       }
       prefetcher = new Prefetcher(broker, decider, this::policy, clock);
-      PodDirectory directory =
+      directory =
           new PodDirectory() {
             @Override
             public CompletionStage<PodLookup> findByIp(InetAddress ip) {
@@ -301,6 +453,9 @@ public final class StsCostSimulation {
           };
       service =
           new PodCredentialService<>(directory, decider, broker, scheduler, Duration.ofMillis(900));
+      if (replicaCount > 1) {
+        startReplicas();
+      }
       for (int i = 0; i < 65_000; i++) {
         freeIps.add(
             InetAddress.ofLiteral(
@@ -412,7 +567,7 @@ public final class StsCostSimulation {
               namespace,
               name,
               "sa-" + workload,
-              "node-" + (podsStarted % 100),
+              "node-" + (podsStarted % NODES),
               List.of(ip),
               PodPhase.RUNNING,
               null,
@@ -421,11 +576,24 @@ public final class StsCostSimulation {
               null);
       podsStarted++;
       index.upsert(pod);
-      prefetcher.podUpserted(pod);
       byWorkload.computeIfAbsent(workload, k -> new ArrayList<>()).add(pod);
       if (decider.decide(pod, policy(namespace)) instanceof RoleOutcome.Permitted permitted) {
         sessionOf.put(pod.uid(), permitted.request());
         openNeed.put(pod.uid(), new Instant[] {clock.instant(), null});
+        if (!servers.isEmpty()) {
+          agents.get(pod.nodeName()).podAdded(WireCodec.sessionKey(permitted.request()));
+        }
+      }
+      if (servers.isEmpty()) {
+        prefetcher.podUpserted(pod);
+      } else {
+        // Every replica's informers hear the pod; the hub first, as ServerProcess adds them.
+        for (Replica server : servers) {
+          if (!server.dead) {
+            server.hub.podUpserted(pod);
+            server.prefetch.podUpserted(pod);
+          }
+        }
       }
       if (requests) {
         scheduler.schedule(Duration.ofSeconds(1), () -> request(pod));
@@ -442,7 +610,20 @@ public final class StsCostSimulation {
         return;
       }
       index.remove(pod.uid());
-      prefetcher.podRemoved(pod);
+      if (servers.isEmpty()) {
+        prefetcher.podRemoved(pod);
+      } else {
+        for (Replica server : servers) {
+          if (!server.dead) {
+            server.hub.podRemoved(pod);
+            server.prefetch.podRemoved(pod);
+          }
+        }
+        SessionRequest session = sessionOf.get(pod.uid());
+        if (session != null) {
+          agents.get(pod.nodeName()).podRemoved(WireCodec.sessionKey(session));
+        }
+      }
       freeIps.add(pod.ips().getFirst());
       Instant[] need = openNeed.remove(pod.uid());
       if (need != null) {
@@ -463,6 +644,10 @@ public final class StsCostSimulation {
       if (index.pod(pod.uid()).isEmpty()) {
         return;
       }
+      if (!servers.isEmpty()) {
+        requestThroughAgent(pod);
+        return;
+      }
       CompletableFuture<CredentialOutcome<Void>> answer =
           service.credentials(pod.ips().getFirst()).toCompletableFuture();
       requestsAnswered++;
@@ -481,14 +666,340 @@ public final class StsCostSimulation {
         return;
       }
       CachedCredentials<Void> credentials = issued.credentials();
+      answered(pod, credentials.expiration());
+    }
+
+    /** Checks an answer's validity and schedules the SDK's next request. */
+    void answered(PodIdentity pod, Instant expiration) {
       Instant now = clock.instant();
-      if (credentials.remainingAt(now).compareTo(minRemaining) < 0) {
+      if (Duration.between(now, expiration).compareTo(minRemaining) < 0) {
         requestsUnderMinRemaining++;
       }
       Duration untilRefresh =
-          Duration.between(now, credentials.expiration().minus(Duration.ofMinutes(15)))
+          Duration.between(now, expiration.minus(Duration.ofMinutes(15)))
               .plusMillis(requestRandom.nextLong(60_000));
       scheduler.schedule(untilRefresh, () -> request(pod));
+    }
+
+    // --- podium server replicas and their agents -----------------------------------------------
+
+    void startReplicas() {
+      Set<String> ids = new TreeSet<>();
+      for (int i = 0; i < replicaCount; i++) {
+        ids.add("replica-" + i);
+      }
+      for (String id : ids) {
+        RandomGenerator random =
+            brokerRandom instanceof SplittableRandom splittable ? splittable.split() : brokerRandom;
+        servers.add(new Replica(id, random, ids));
+      }
+      for (int n = 0; n < NODES; n++) {
+        SimulatedAgent agent = new SimulatedAgent("node-" + n);
+        agents.put(agent.node, agent);
+        servers.forEach(agent::watch);
+      }
+      if (killAt != null) {
+        at(killAt.toMillis(), this::killReplica);
+      }
+    }
+
+    /**
+     * The last replica dies without a word: its timers stop, its streams end. The survivors see its
+     * Lease expire {@link #TAKEOVER_DELAY} later and take over its sessions.
+     */
+    void killReplica() {
+      Replica victim = servers.getLast();
+      victim.dead = true;
+      sessionsHeldByDeadReplica = victim.broker.sessionCount();
+      agents.values().forEach(agent -> agent.streams.remove(victim));
+      scheduler.schedule(
+          TAKEOVER_DELAY,
+          () -> {
+            Set<String> survivors = new TreeSet<>();
+            servers.stream().filter(s -> !s.dead).forEach(s -> survivors.add(s.id));
+            long before = calls();
+            for (Replica server : servers) {
+              if (!server.dead) {
+                server.membership.change(survivors);
+              }
+            }
+            takeoverStarted = clock.instant();
+            takeoverCalls = calls() - before;
+            awaitTakeover();
+          });
+    }
+
+    /** Waits until the survivors' STS queues hold no more taken-over sessions. */
+    void awaitTakeover() {
+      int backlog = 0;
+      for (Replica server : servers) {
+        if (!server.dead) {
+          backlog += server.broker.queuedCalls() + server.broker.pendingPrefetches();
+        }
+      }
+      if (backlog == 0) {
+        takeoverSeconds = Duration.between(takeoverStarted, clock.instant()).toSeconds();
+        return;
+      }
+      scheduler.schedule(Duration.ofSeconds(1), this::awaitTakeover);
+    }
+
+    /**
+     * An SDK request at the pod's agent: served from the credentials the owning replica pushed, or,
+     * when none with enough validity are there, through a Lookup to the live replicas in the order
+     * the agent asks them (the session's owner first), as {@code RemoteCallerCredentials}.
+     */
+    void requestThroughAgent(PodIdentity pod) {
+      requestsAnswered++;
+      SessionRequest session = sessionOf.get(pod.uid());
+      if (session == null) {
+        requestsRefused++;
+        scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
+        return;
+      }
+      SimulatedAgent agent = agents.get(pod.nodeName());
+      String key = WireCodec.sessionKey(session);
+      SessionCredentials pushed = agent.credentials.get(key);
+      if (pushed != null && remaining(pushed).compareTo(minRemaining) >= 0) {
+        answeredFromPush++;
+        answered(pod, Instant.ofEpochSecond(pushed.getExpirationUnixSeconds()));
+        return;
+      }
+      lookups++;
+      List<Replica> order = new ArrayList<>(agent.streams.keySet());
+      order.sort(Rendezvous.ownerFirst(key, (Replica server) -> server.id));
+      LookupRequest lookup =
+          LookupRequest.newBuilder()
+              .setIp(WireCodec.encode(pod.ips().getFirst()))
+              .setWantCredentials(true)
+              .build();
+      // The owner answers (its broker puts a waiting caller first in its STS queue) or the
+      // lookup fails after --sts-wait and the SDK asks again.
+      Replica owner = order.getFirst();
+      CompletableFuture<LookupResponse> answer = new CompletableFuture<>();
+      AgentIdentities.runAs(agent.node, () -> owner.service.lookup(lookup, new Answer(answer)));
+      if (!answer.isDone()) {
+        requestsNotCached++;
+      }
+      answer.whenComplete(
+          (response, failure) -> {
+            if (failure == null && response.hasCredentials()) {
+              agent.arrived(response.getCredentials());
+              answered(
+                  pod, Instant.ofEpochSecond(response.getCredentials().getExpirationUnixSeconds()));
+            } else {
+              requestsRefused++;
+              scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
+            }
+          });
+    }
+
+    Duration remaining(SessionCredentials credentials) {
+      return Duration.between(
+          clock.instant(), Instant.ofEpochSecond(credentials.getExpirationUnixSeconds()));
+    }
+
+    /** One {@code podium server}: its own broker, hub, service and share of the sessions. */
+    final class Replica {
+      final String id;
+      final CountingIssuer issuer = new CountingIssuer(clock);
+      final SettableReplicas membership;
+      final CredentialBroker<SessionCredentials> broker;
+      final NodeHub hub;
+      final NodeCredentialsService service;
+      final OwnedPrefetch prefetch;
+      boolean dead;
+
+      Replica(String id, RandomGenerator random, Set<String> live) {
+        this.id = id;
+        this.membership = new SettableReplicas(id, live);
+        // A dead process's timers never fire again.
+        Scheduler timers =
+            (delay, task) ->
+                scheduler.schedule(
+                    delay,
+                    () -> {
+                      if (!dead) {
+                        task.run();
+                      }
+                    });
+        PublishingRenderer renderer = new PublishingRenderer();
+        broker =
+            new CredentialBroker<>(
+                issuer,
+                renderer,
+                BrokerSettings.defaults(SessionDurations.defaults()),
+                clock,
+                timers,
+                Runnable::run,
+                BrokerObserver.NONE,
+                random);
+        hub = new NodeHub(decider, Run.this::policy, clock);
+        renderer.publishTo(hub::credentialsIssued);
+        service =
+            new NodeCredentialsService(
+                hub,
+                directory,
+                broker,
+                timers,
+                Duration.ofMillis(900),
+                minRemaining,
+                () -> !dead,
+                id,
+                "simulation",
+                NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES,
+                PodProblems.NONE);
+        prefetch =
+            new OwnedPrefetch(
+                new Prefetcher(broker, decider, Run.this::policy, clock),
+                decider,
+                Run.this::policy,
+                new RendezvousOwnership(membership));
+      }
+    }
+
+    /**
+     * The agent of one node as far as STS calls go: the credentials its streams pushed (the
+     * longest-lived per session, forgotten when no pod of the node uses the session, as the agent's
+     * {@code NodeView} keeps them), and its open streams.
+     */
+    final class SimulatedAgent {
+      final String node;
+      final Map<String, SessionCredentials> credentials = new HashMap<>();
+      final Map<String, Integer> podsPerSession = new HashMap<>();
+      final Map<Replica, AgentEnd> streams = new LinkedHashMap<>();
+
+      SimulatedAgent(String node) {
+        this.node = node;
+      }
+
+      void watch(Replica server) {
+        AgentEnd end = new AgentEnd(this);
+        streams.put(server, end);
+        AgentIdentities.runAs(
+            node, () -> server.service.watch(WatchRequest.newBuilder().setNode(node).build(), end));
+      }
+
+      void arrived(SessionCredentials message) {
+        if (!podsPerSession.containsKey(message.getSessionKey())) {
+          return;
+        }
+        SessionCredentials current = credentials.get(message.getSessionKey());
+        if (current == null
+            || message.getExpirationUnixSeconds() > current.getExpirationUnixSeconds()) {
+          credentials.put(message.getSessionKey(), message);
+        }
+      }
+
+      void podAdded(String key) {
+        podsPerSession.merge(key, 1, Integer::sum);
+      }
+
+      void podRemoved(String key) {
+        if (podsPerSession.merge(key, -1, Integer::sum) <= 0) {
+          podsPerSession.remove(key);
+          credentials.remove(key);
+        }
+      }
+    }
+
+    /** A replica membership set by the simulation, as Leases would make it. */
+    private static final class SettableReplicas implements Replicas {
+      private final String self;
+      private final List<Runnable> listeners = new ArrayList<>();
+      private Set<String> live;
+
+      SettableReplicas(String self, Set<String> live) {
+        this.self = self;
+        this.live = Set.copyOf(live);
+      }
+
+      @Override
+      public String self() {
+        return self;
+      }
+
+      @Override
+      public Optional<Set<String>> live() {
+        return Optional.of(live);
+      }
+
+      @Override
+      public void onChange(Runnable listener) {
+        listeners.add(listener);
+      }
+
+      void change(Set<String> now) {
+        live = Set.copyOf(now);
+        listeners.forEach(Runnable::run);
+      }
+    }
+
+    /** The server's end of one agent's Watch stream, delivering in-process. */
+    private static final class AgentEnd extends ServerCallStreamObserver<WatchEvent> {
+      private final SimulatedAgent agent;
+
+      AgentEnd(SimulatedAgent agent) {
+        this.agent = agent;
+      }
+
+      @Override
+      public void onNext(WatchEvent event) {
+        if (event.hasCredentials()) {
+          agent.arrived(event.getCredentials());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+
+      @Override
+      public void setOnCancelHandler(Runnable onCancelHandler) {}
+
+      @Override
+      public void setCompression(String compression) {}
+
+      @Override
+      public boolean isReady() {
+        return true;
+      }
+
+      @Override
+      public void setOnReadyHandler(Runnable onReadyHandler) {}
+
+      @Override
+      public void disableAutoInboundFlowControl() {}
+
+      @Override
+      public void request(int count) {}
+
+      @Override
+      public void setMessageCompression(boolean enable) {}
+    }
+
+    /** Completes a future with a unary call's answer. */
+    private record Answer(CompletableFuture<LookupResponse> future)
+        implements StreamObserver<LookupResponse> {
+      @Override
+      public void onNext(LookupResponse response) {
+        future.complete(response);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        future.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
     }
 
     void at(long millisFromStart, Runnable event) {

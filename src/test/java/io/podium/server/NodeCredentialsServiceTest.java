@@ -20,7 +20,10 @@ import io.podium.api.v1.NodeCredentialsGrpc;
 import io.podium.api.v1.Verdict;
 import io.podium.api.v1.WatchEvent;
 import io.podium.api.v1.WatchRequest;
+import io.podium.core.IssuedCredentials;
 import io.podium.core.PodIdentity;
+import io.podium.core.RoleOutcome;
+import io.podium.core.SessionRequest;
 import io.podium.testing.FakeIssuer;
 import io.podium.testing.TestPods;
 import java.io.ByteArrayInputStream;
@@ -121,6 +124,75 @@ class NodeCredentialsServiceTest {
     RecordingObserver<WatchEvent> nodeB = watch("node-b");
     assertThat(podNames(nodeB)).containsExactly("shop/db");
     assertThat(accessKeys(nodeB)).doesNotContainAnyElementsOf(accessKeys(nodeA));
+  }
+
+  @Test
+  void aRefreshReachesExactlyTheNodesThatRunAPodOfItsSessionAsPodsComeChangeAndGo() {
+    api.permit("shop", "shop-.*");
+    PodIdentity cartOnA = shared("cart-1", "node-a", "10.0.1.11", "shop-cart");
+    PodIdentity cartOnB = shared("cart-2", "node-b", "10.0.2.11", "shop-cart");
+    PodIdentity otherOnC = shared("other", "node-c", "10.0.3.11", "shop-other");
+    api.add(cartOnA);
+    api.add(cartOnB);
+    api.add(otherOnC);
+    var cart = permitted(cartOnA);
+    var other = permitted(otherOnC);
+    RecordingObserver<WatchEvent> nodeA = watch("node-a");
+    RecordingObserver<WatchEvent> nodeB = watch("node-b");
+    RecordingObserver<WatchEvent> nodeC = watch("node-c");
+    List<RecordingObserver<WatchEvent>> agents = List.of(nodeA, nodeB, nodeC);
+
+    assertThat(refresh(cart, agents)).containsExactly(true, true, false);
+
+    api.remove(cartOnB);
+    assertThat(refresh(cart, agents)).containsExactly(true, false, false);
+
+    // The pod on node-a changes role: its node now uses the other session, not this one.
+    PodIdentity otherOnA = shared("cart-1", "node-a", "10.0.1.11", "shop-other");
+    api.add(otherOnA);
+    assertThat(refresh(cart, agents)).containsExactly(false, false, false);
+    assertThat(refresh(other, agents)).containsExactly(true, false, true);
+
+    // Scheduled later: a pod with no node yet, then placed on node-b.
+    PodIdentity pending =
+        TestPods.pending("shop", "cart-3")
+            .onNode(null)
+            .withRole("shop-cart")
+            .withSessionName("shop-cart")
+            .withUid("uid-cart-3")
+            .build();
+    api.add(pending);
+    assertThat(refresh(cart, agents)).containsExactly(false, false, false);
+    api.add(shared("cart-3", "node-b", "10.0.2.12", "shop-cart"));
+    assertThat(refresh(cart, agents)).containsExactly(false, true, false);
+
+    api.remove(otherOnA);
+    assertThat(refresh(other, agents)).containsExactly(false, false, true);
+  }
+
+  /** A running pod whose session is shared with every pod of the same role. */
+  private static PodIdentity shared(String name, String node, String ip, String role) {
+    return TestPods.running("shop", name)
+        .onNode(node)
+        .withIp(ip)
+        .withRole(role)
+        .withSessionName(role)
+        .withUid("uid-" + name)
+        .build();
+  }
+
+  private SessionRequest permitted(PodIdentity pod) {
+    return ((RoleOutcome.Permitted) api.hub.decide(pod)).request();
+  }
+
+  /** Refreshes {@code session} and says which of {@code agents} received the new credentials. */
+  private List<Boolean> refresh(
+      SessionRequest session, List<RecordingObserver<WatchEvent>> agents) {
+    api.clock.advance(Duration.ofMinutes(1));
+    IssuedCredentials issued = api.issuer.issue(session);
+    api.renderer.render(session, issued, api.clock.instant());
+    String key = issued.credentials().accessKeyId();
+    return agents.stream().map(agent -> accessKeys(agent).contains(key)).toList();
   }
 
   @Test

@@ -1,0 +1,76 @@
+package io.podium.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.podium.core.NamespacePolicy;
+import io.podium.core.PodChangeListener;
+import io.podium.core.PodIpIndex;
+import io.podium.core.RoleBaseArn;
+import io.podium.core.Scheduler;
+import io.podium.core.WaitingPodLookup;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * For the scale model (bench/scale.sh): what {@link InformerPodDirectory} keeps, fed with manifests
+ * directly instead of through an API server. Each event does what fabric8's informer does with it —
+ * the item store ({@link MetadataOnlyStore}) takes the object, then the handler hands it to the
+ * {@link ClusterView} — so the state held is the same, without the HTTP, JSON and list of a mock
+ * API server too slow for 100,000 pods on a small machine.
+ */
+public final class InformerFeed {
+
+  private final MetadataOnlyStore<Pod> pods = new MetadataOnlyStore<>(Pod::new);
+  private final MetadataOnlyStore<Namespace> namespaces = new MetadataOnlyStore<>(Namespace::new);
+  private final MetadataOnlyStore<ServiceAccount> serviceAccounts =
+      new MetadataOnlyStore<>(ServiceAccount::new);
+  private final PodIpIndex index = new PodIpIndex();
+  private final ClusterView view;
+
+  /** A view of every pod (a server's: no node filter). */
+  public InformerFeed(Optional<RoleBaseArn> base, Clock clock, Scheduler scheduler) {
+    WaitingPodLookup lookups =
+        new WaitingPodLookup(
+            index,
+            clock,
+            scheduler,
+            Duration.ofMillis(500),
+            WaitingPodLookup.DEFAULT_MAX_WAITERS,
+            WaitingPodLookup.Observer.NONE);
+    view = new ClusterView(null, base, index, lookups);
+  }
+
+  public void namespace(Namespace namespace) {
+    namespaces.put(namespaces.getKey(namespace), namespace);
+    view.namespaceChanged(namespace);
+  }
+
+  public void serviceAccount(ServiceAccount account) {
+    serviceAccounts.put(serviceAccounts.getKey(account), account);
+    view.serviceAccountChanged(account);
+  }
+
+  /** A pod added or changed, as a list or a watch delivers it. */
+  public void pod(Pod pod) {
+    pods.put(pods.getKey(pod), pod);
+    view.podChanged(pod);
+  }
+
+  public void addListener(PodChangeListener listener) {
+    view.addListener(listener);
+  }
+
+  public NamespacePolicy namespacePolicy(String namespace) {
+    return view.namespacePolicy(namespace);
+  }
+
+  public PodIpIndex index() {
+    return index;
+  }
+
+  public int storedPods() {
+    return pods.size();
+  }
+}
