@@ -14,7 +14,7 @@
 # Writes bench/results/first-credentials-<time>.json. --smoke: seconds, proves it works.
 #
 # Environment: FIRST_PODS (1000), FIRST_WARMUP (100), FIRST_RATE (pods added per second, 15),
-# FIRST_MODES ("standalone agent-server"), BENCH_JVM_OPTS, BENCH_RESULTS.
+# FIRST_MODES ("standalone agent-server"), BENCH_JVM_OPTS (the harness JVM's flags), BENCH_RESULTS.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -30,8 +30,8 @@ modes=${FIRST_MODES:-standalone agent-server}
 all="{}"
 for mode in $modes; do
   log "$mode: $warmup warm-up pods, then $pods pods at $rate per second"
-  # The harness JVM runs the mock API server, the STS emulator and the pods' clients; Podium's
-  # processes get BENCH_JVM_OPTS through PodiumProcess's own flags (bin/podium's).
+  # The harness JVM (BENCH_JVM_OPTS) runs the mock API server, the STS emulator and the pods'
+  # clients; Podium's processes get PodiumProcess's flags (bin/podium's two and -Xmx256m).
   # shellcheck disable=SC2086
   env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS -cp "$classpath" \
     io.podium.bench.FirstCredentials --mode "$mode" --jar "$jar" --work "$BENCH_WORK/$mode" \
