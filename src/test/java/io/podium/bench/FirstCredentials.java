@@ -421,7 +421,7 @@ public final class FirstCredentials {
     figures.put("token_ms", percentiles(steps.get(0)));
     figures.put("role_name_ms", percentiles(steps.get(1)));
     figures.put("credentials_ms", percentiles(steps.get(2)));
-    figures.put("requests_over_1s", overSdkTimeout);
+    figures.put("pods_with_a_request_over_1s", overSdkTimeout);
     figures.put("pods_over_1s_to_credentials", totalOverOneSecond);
     figures.put("pods_asked_again", askedAgain);
     figures.put("failures", failures.size());
