@@ -196,3 +196,45 @@ java_pid() {
 
 # rss_kib PID — resident set size of a process, from /proc.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# make_certs — `podium certs` into $BENCH_WORK/certs: a CA, a server certificate for 127.0.0.1
+# and localhost, and an agent certificate for the node bench-node (the node of bench/pods.yaml).
+make_certs() {
+  [ -f "$BENCH_WORK/certs/ca.crt" ] && return 0
+  env HOME="$BENCH_WORK" "$JAVA" -jar "$(podium_jar)" certs --out "$BENCH_WORK/certs" \
+    --server-dns localhost --server-ip 127.0.0.1 --agent-node bench-node >"$BENCH_WORK/certs.log" 2>&1 ||
+    die "podium certs failed: $(cat "$BENCH_WORK/certs.log")"
+}
+
+# server_command PORT [JVM OPTION...] — `podium server` with bench/pods.yaml as its pod source
+# (the same pod, role and policy as standalone_command), the STS emulator, mutual TLS from
+# make_certs, and the agent API on 127.0.0.1:PORT.
+server_command() {
+  local port=$1
+  shift
+  # shellcheck disable=SC2086
+  echo env HOME="$BENCH_WORK" AWS_ACCESS_KEY_ID=AKIAPODIUMEMULATOR01 \
+    AWS_SECRET_ACCESS_KEY=podiumEmulatorDevSecretKeyNotARealSecret \
+    "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)" server \
+    --pods-file "$BENCH_ROOT/bench/pods.yaml" --region us-east-1 \
+    --sts-endpoint "http://127.0.0.1:$STS_PORT" \
+    --role-base-arn arn:aws:iam::123456789012:role/ --listen "127.0.0.1:$port" \
+    --health-listen none --replica-id bench-server --tls-cert "$BENCH_WORK/certs/server.crt" \
+    --tls-key "$BENCH_WORK/certs/server.key" --tls-ca "$BENCH_WORK/certs/ca.crt" \
+    --metrics-listen "127.0.0.1:$(free_port)"
+}
+
+# agent_command PORT SERVER_PORT [JVM OPTION...] — `podium agent` of bench-node fed by the server
+# on SERVER_PORT, with the same metadata options as standalone_command (no passthrough, no
+# per-source rate limit). It holds no AWS credentials: only its certificate.
+agent_command() {
+  local port=$1 server_port=$2
+  shift 2
+  # shellcheck disable=SC2086
+  echo env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)" agent \
+    --server "127.0.0.1:$server_port" --node bench-node --region us-east-1 \
+    --tls-cert "$BENCH_WORK/certs/agent-bench-node.crt" \
+    --tls-key "$BENCH_WORK/certs/agent-bench-node.key" --tls-ca "$BENCH_WORK/certs/ca.crt" \
+    --metadata-upstream none --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" \
+    --max-requests-per-second 0 --metrics-listen "127.0.0.1:$(free_port)"
+}

@@ -51,6 +51,7 @@ final class StsRouter {
     Optional<String> actionName = request.parameter("Action");
     StsAction action = actionName.map(actions::get).orElse(null);
     stats.recordCall(action == null ? StsStats.UNKNOWN_ACTION : action.name());
+    request.parameter("RoleSessionName").ifPresent(name -> stats.recordDelay(name, delay));
     String label = action == null ? abbreviate(actionName.orElse("(none)")) : action.name();
     try {
       if (!request.method().equals("POST") && !request.method().equals("GET")) {

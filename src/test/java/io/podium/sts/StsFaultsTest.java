@@ -1,6 +1,7 @@
 package io.podium.sts;
 
 import static io.podium.sts.StsReplies.code;
+import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import io.podium.testing.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +146,36 @@ class StsFaultsTest {
             delay -> assertThat(delay).isBetween(Duration.ofMillis(50), Duration.ofMillis(150)))
         .anySatisfy(delay -> assertThat(delay).isLessThan(Duration.ofMillis(100)))
         .anySatisfy(delay -> assertThat(delay).isGreaterThan(Duration.ofMillis(100)));
+  }
+
+  @Test
+  void remembersTheLatencyInjectedIntoEachSessionsLatestAnswer() {
+    emulator.faults().latency(Duration.ofMillis(50), Duration.ofMillis(150));
+    StsReply first = assumeRoleAs("pod-a");
+    StsReply second = assumeRoleAs("pod-b");
+    StsReply again = assumeRoleAs("pod-a");
+
+    assertThat(emulator.stats().injectedDelay("pod-a")).contains(again.delay());
+    assertThat(emulator.stats().injectedDelay("pod-b")).contains(second.delay());
+    assertThat(List.of(first.delay(), second.delay(), again.delay()))
+        .allSatisfy(delay -> assertThat(delay).isBetween(ofMillis(50), ofMillis(150)));
+    assertThat(emulator.stats().injectedDelay("pod-c")).isEmpty();
+  }
+
+  @Test
+  void remembersNoLatencyWhenNoneIsInjected() {
+    assertThat(assumeRoleAs("pod-a").status()).isEqualTo(200);
+
+    assertThat(emulator.stats().injectedDelay("pod-a")).isEmpty();
+  }
+
+  private StsReply assumeRoleAs(String sessionName) {
+    return emulator.handle(
+        SignedRequests.action("AssumeRole")
+            .param("RoleArn", READER)
+            .param("RoleSessionName", sessionName)
+            .at(NOW)
+            .build());
   }
 
   @Test
