@@ -83,9 +83,11 @@ wait_http() {
   done
 }
 
-# Builds what the benchmarks run (the jar and the test classes) when it is missing.
+# Builds what the benchmarks run (the jar and the test classes) when it is missing or older than
+# a source file: a run must measure the code of the commit it records.
 ensure_built() {
-  if [ ! -f "$BENCH_ROOT/target/podium.jar" ] || [ ! -d "$BENCH_ROOT/target/test-classes/io/podium/bench" ]; then
+  if [ ! -f "$BENCH_ROOT/target/podium.jar" ] || [ ! -d "$BENCH_ROOT/target/test-classes/io/podium/bench" ] \
+    || [ -n "$(find "$BENCH_ROOT/src/main" "$BENCH_ROOT/src/test/java" "$BENCH_ROOT/src/test/resources" "$BENCH_ROOT/pom.xml" -newer "$BENCH_ROOT/target/podium.jar" -type f -print -quit)" ]; then
     log "building target/podium.jar and the test classes"
     (cd "$BENCH_ROOT" && ./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true package)
   fi

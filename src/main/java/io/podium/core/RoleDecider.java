@@ -64,7 +64,9 @@ public final class RoleDecider {
       case Decision.Allowed allowed -> {
         try {
           SessionRequest request = sessions.forPod(pod, resolved.role());
-          yield new RoleOutcome.Permitted(pod, resolved.role(), resolved.source(), request);
+          // The request's role equals the resolved one; the request's instance is shared by
+          // every pod of the session, the resolved one is this pod's own copy.
+          yield new RoleOutcome.Permitted(pod, request.role(), resolved.source(), request);
         } catch (MalformedAnnotationException e) {
           yield new RoleOutcome.Refused(
               RoleOutcome.Refusal.INVALID_ANNOTATION, e.getMessage(), pod);

@@ -10,6 +10,10 @@ import java.util.regex.Pattern;
  * Builds the AssumeRole inputs for a pod and its resolved role: the session name (the pod's {@code
  * iam.amazonaws.com/session-name}, else the template), its external id, the duration, the
  * configured session tags and SourceIdentity.
+ *
+ * <p>Equal requests come back as one instance while any holder keeps it: pods of one session (often
+ * thousands in a server) then share one request, with its role and strings, instead of each pod's
+ * decision, prefetch hold and stream state keeping its own copy.
  */
 public final class SessionRequestFactory {
 
@@ -24,6 +28,7 @@ public final class SessionRequestFactory {
   private final Set<SessionTag> tags;
   private final Optional<String> clusterName;
   private final Optional<SessionNameTemplate> sourceIdentity;
+  private final WeakInterner<SessionRequest> requests = new WeakInterner<>();
 
   public SessionRequestFactory(
       SessionNameTemplate sessionNames,
@@ -56,7 +61,8 @@ public final class SessionRequestFactory {
   }
 
   /**
-   * The session request for {@code pod} assuming {@code role}.
+   * The session request for {@code pod} assuming {@code role}: the instance already in use for an
+   * equal request, if there is one.
    *
    * @throws MalformedAnnotationException when the pod's external id cannot be sent to STS
    */
@@ -66,13 +72,14 @@ public final class SessionRequestFactory {
         annotations.sessionName() != null && !annotations.sessionName().isBlank()
             ? SessionNames.sanitize(annotations.sessionName().strip())
             : sessionNames.render(pod);
-    return new SessionRequest(
-        role,
-        sessionName,
-        externalId(annotations.externalId()),
-        durations.session(),
-        tagsFor(pod),
-        sourceIdentity.map(template -> template.render(pod)).orElse(null));
+    return requests.intern(
+        new SessionRequest(
+            role,
+            sessionName,
+            externalId(annotations.externalId()),
+            durations.session(),
+            tagsFor(pod),
+            sourceIdentity.map(template -> template.render(pod)).orElse(null)));
   }
 
   private static String externalId(String value) {

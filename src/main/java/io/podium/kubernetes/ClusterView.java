@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.podium.core.NamespacePolicy;
+import io.podium.core.PodAnnotations;
 import io.podium.core.PodChangeListener;
 import io.podium.core.PodIdentity;
 import io.podium.core.PodIpIndex;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.WaitingPodLookup;
+import io.podium.core.WeakInterner;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * under one lock, so that a pod and its service account changing at once can never leave the pod
  * with a stale role. After each change the index is updated first, then the callers waiting for the
  * pod's IPs are answered, then the listeners are told.
+ *
+ * <p>A server tracks every pod of the cluster, and most of a pod's values are shared with others:
+ * its namespace, node, service account, role annotation and node addresses. Each pod's record holds
+ * the view's one instance of each value instead of the copy its manifest was decoded into; an
+ * instance goes when no pod holds it any more.
  */
 final class ClusterView {
 
@@ -52,11 +59,20 @@ final class ClusterView {
   private final ConcurrentHashMap<String, NamespacePolicy> policies = new ConcurrentHashMap<>();
 
   // Guarded by lock.
-  private final Map<String, String> uidByKey = new HashMap<>();
+  private final Map<PodKey, String> uidByKey = new HashMap<>();
   private final Map<String, List<InetAddress>> hostIpsByUid = new HashMap<>();
   private final Map<InetAddress, Integer> nodeAddressCounts = new HashMap<>();
   private final Map<String, String> serviceAccountRoles = new HashMap<>();
   private final Map<String, NamespaceAnnotations> namespaces = new HashMap<>();
+  private final WeakInterner<String> strings = new WeakInterner<>();
+  private final WeakInterner<PodAnnotations> annotations = new WeakInterner<>();
+  private final WeakInterner<List<InetAddress>> hostIpLists = new WeakInterner<>();
+
+  /**
+   * A pod's namespace and name, as the view finds a pod that the API server names by them: the
+   * pod's own (shared) strings rather than one more {@code namespace/name} string per pod.
+   */
+  private record PodKey(String namespace, String name) {}
 
   /**
    * @param nodeName the node whose pods are tracked; {@code null} tracks every pod. The watch
@@ -99,7 +115,7 @@ final class ClusterView {
       PodIdentity identity;
       try {
         String account = serviceAccountKey(PodProjection.namespaceOf(pod), pod);
-        identity = PodProjection.project(pod, serviceAccountRoles.get(account));
+        identity = shared(PodProjection.project(pod, serviceAccountRoles.get(account)));
       } catch (IllegalArgumentException e) {
         log.warn("ignoring a pod the API server sent: {}", e.getMessage());
         return;
@@ -109,13 +125,13 @@ final class ClusterView {
         removeLocked(key(identity), identity.uid());
         return;
       }
-      String key = key(identity);
+      PodKey key = key(identity);
       String previousUid = uidByKey.put(key, identity.uid());
       if (previousUid != null && !previousUid.equals(identity.uid())) {
         // Deleted and re-created under the same name while the watch was away: two pods.
         removeLocked(null, previousUid);
       }
-      setHostIps(identity.uid(), hostIps(pod.getStatus(), identity));
+      setHostIps(identity.uid(), hostIpLists.intern(hostIps(pod.getStatus(), identity)));
       upsertLocked(identity);
     }
   }
@@ -128,7 +144,7 @@ final class ClusterView {
     }
     String namespace = PodProjection.namespaceOf(pod);
     synchronized (lock) {
-      removeLocked(MetadataOnlyStore.key(namespace, metadata.getName()), metadata.getUid());
+      removeLocked(new PodKey(namespace, metadata.getName()), metadata.getUid());
     }
   }
 
@@ -146,7 +162,7 @@ final class ClusterView {
   }
 
   /** Removes the pod known under {@code key} or {@code uid}; either may be null. */
-  private void removeLocked(String key, String uid) {
+  private void removeLocked(PodKey key, String uid) {
     String known = key == null ? null : uidByKey.get(key);
     String target = uid != null && !uid.isEmpty() ? uid : known;
     if (target == null) {
@@ -323,8 +339,24 @@ final class ClusterView {
 
   // --- helpers ------------------------------------------------------------------------------
 
-  private static String key(PodIdentity pod) {
-    return MetadataOnlyStore.key(pod.namespace(), pod.name());
+  private static PodKey key(PodIdentity pod) {
+    return new PodKey(pod.namespace(), pod.name());
+  }
+
+  /** {@code pod} holding the view's instances of the values pods share. */
+  private PodIdentity shared(PodIdentity pod) {
+    return new PodIdentity(
+        pod.uid(),
+        strings.intern(pod.namespace()),
+        pod.name(),
+        strings.intern(pod.serviceAccount()),
+        strings.intern(pod.nodeName()),
+        pod.ips(),
+        pod.phase(),
+        pod.deletionTimestamp(),
+        pod.hostNetwork(),
+        annotations.intern(pod.annotations()),
+        strings.intern(pod.serviceAccountRoleArn()));
   }
 
   private static String serviceAccountKey(String namespace, Pod pod) {

@@ -15,13 +15,14 @@ import java.util.stream.Stream;
  * from the full object in the event handler and kept by {@link ClusterView}.
  *
  * <p>{@link #get} and {@link #values} hand out stubs that carry nothing but that metadata: the old
- * object of an update and the object of a delete found by a re-list are such stubs.
+ * object of an update and the object of a delete found by a re-list are such stubs. Their namespace
+ * and name are read back from the key ({@code namespace/name}), not kept a second time per object.
  *
  * @param <T> the kind of object, made empty by the factory
  */
 final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
 
-  private record Entry(String namespace, String name, String uid, String resourceVersion) {}
+  private record Entry(String uid, String resourceVersion) {}
 
   private final Supplier<T> factory;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -41,20 +42,12 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
   @Override
   public T put(String key, T object) {
     ObjectMeta metadata = object.getMetadata();
-    Entry previous =
-        entries.put(
-            key,
-            new Entry(
-                metadata.getNamespace(),
-                metadata.getName(),
-                metadata.getUid(),
-                metadata.getResourceVersion()));
-    return stub(previous);
+    return stub(key, entries.put(key, new Entry(metadata.getUid(), metadata.getResourceVersion())));
   }
 
   @Override
   public T remove(String key) {
-    return stub(entries.remove(key));
+    return stub(key, entries.remove(key));
   }
 
   @Override
@@ -64,7 +57,7 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public Stream<T> values() {
-    return entries.values().stream().map(this::stub);
+    return entries.entrySet().stream().map(e -> stub(e.getKey(), e.getValue()));
   }
 
   @Override
@@ -74,7 +67,7 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T get(String key) {
-    return stub(entries.get(key));
+    return stub(key, entries.get(key));
   }
 
   /**
@@ -93,14 +86,16 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
         : namespace + "/" + name;
   }
 
-  private T stub(Entry entry) {
+  private T stub(String key, Entry entry) {
     if (entry == null) {
       return null;
     }
     T object = factory.get();
     ObjectMeta metadata = new ObjectMeta();
-    metadata.setNamespace(entry.namespace());
-    metadata.setName(entry.name());
+    // Neither a namespace nor a name can contain a slash: the key splits at its only one.
+    int slash = key.indexOf('/');
+    metadata.setNamespace(slash < 0 ? null : key.substring(0, slash));
+    metadata.setName(slash < 0 ? key : key.substring(slash + 1));
     metadata.setUid(entry.uid());
     metadata.setResourceVersion(entry.resourceVersion());
     object.setMetadata(metadata);

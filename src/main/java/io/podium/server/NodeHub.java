@@ -50,8 +50,27 @@ public final class NodeHub implements PodChangeListener {
   // without looking at any other pod (a scan of every pod per refresh grew with the cluster).
   private final Map<SessionRequest, Map<String, Integer>> nodesPerSession = new HashMap<>();
 
-  /** A pod, its encoded state, and the session it uses (if permitted). */
-  private record Tracked(PodIdentity pod, PodState state, SessionRequest session) {}
+  /**
+   * A pod and its role decision ({@code null} for a host-network pod). Its {@link PodState} is
+   * encoded when sent, not kept: agents subscribe and pods change rarely, and a refresh sends only
+   * credentials, while an encoded state per pod (role and session rendered anew for each pod) cost
+   * more than the pod's record itself.
+   */
+  private record Tracked(PodIdentity pod, RoleOutcome outcome) {
+
+    /** The session the pod uses, if permitted: one instance per session, shared by its pods. */
+    SessionRequest session() {
+      return outcome instanceof RoleOutcome.Permitted permitted ? permitted.request() : null;
+    }
+
+    PodState state() {
+      return WireCodec.encode(pod, outcome);
+    }
+
+    WatchEvent event() {
+      return WatchEvent.newBuilder().setPod(state()).build();
+    }
+  }
 
   public NodeHub(RoleDecider decider, Function<String, NamespacePolicy> namespaces, Clock clock) {
     this.decider = decider;
@@ -84,7 +103,9 @@ public final class NodeHub implements PodChangeListener {
         countOnNode(replaced.session(), pod.nodeName(), -1);
       }
       countOnNode(tracked.session(), pod.nodeName(), 1);
-      sendToNode(pod.nodeName(), WatchEvent.newBuilder().setPod(tracked.state()).build());
+      if (streams.containsKey(pod.nodeName())) {
+        sendToNode(pod.nodeName(), tracked.event());
+      }
       if (tracked.session() != null
           && (previous == null || !tracked.session().equals(previous.session()))) {
         cachedCredentials(tracked.session())
@@ -136,7 +157,7 @@ public final class NodeHub implements PodChangeListener {
     Map<String, Tracked> pods = byNode.getOrDefault(stream.node(), Map.of());
     Set<SessionRequest> sessions = new LinkedHashSet<>();
     for (Tracked tracked : pods.values()) {
-      stream.send(WatchEvent.newBuilder().setPod(tracked.state()).build());
+      stream.send(tracked.event());
       if (tracked.session() != null) {
         sessions.add(tracked.session());
       }
@@ -176,10 +197,7 @@ public final class NodeHub implements PodChangeListener {
 
   private Tracked track(PodIdentity pod) {
     // A host-network pod shares the node's IP and never gets a role: no decision is sent.
-    RoleOutcome outcome = pod.hostNetwork() ? null : decide(pod);
-    SessionRequest session =
-        outcome instanceof RoleOutcome.Permitted permitted ? permitted.request() : null;
-    return new Tracked(pod, WireCodec.encode(pod, outcome), session);
+    return new Tracked(pod, pod.hostNetwork() ? null : decide(pod));
   }
 
   private void forget(Tracked previous) {

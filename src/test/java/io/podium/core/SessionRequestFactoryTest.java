@@ -43,6 +43,34 @@ class SessionRequestFactoryTest {
   }
 
   @Test
+  void podsOfOneSessionShareOneRequestInstance() {
+    SessionRequest first =
+        defaults.forPod(
+            TestPods.running("ns", "web").withIp("10.0.0.5").withServiceAccount("web-sa").build(),
+            RoleArn.parse("arn:aws:iam::123456789012:role/reader"));
+    SessionRequest second =
+        defaults.forPod(
+            TestPods.running("ns", "web").withIp("10.0.0.6").withServiceAccount("web-sa").build(),
+            RoleArn.parse("arn:aws:iam::123456789012:role/reader"));
+
+    assertThat(second).isSameAs(first);
+  }
+
+  @Test
+  void podsOfDifferentSessionsKeepTheirOwnRequests() {
+    SessionRequest reader = defaults.forPod(web.build(), READER);
+    SessionRequest writer =
+        defaults.forPod(web.build(), RoleArn.parse("arn:aws:iam::123456789012:role/writer"));
+    SessionRequest named = defaults.forPod(web.withSessionName("batch-job").build(), READER);
+
+    assertThat(writer).isNotEqualTo(reader);
+    assertThat(writer.role()).isEqualTo(RoleArn.parse("arn:aws:iam::123456789012:role/writer"));
+    assertThat(named).isNotEqualTo(reader);
+    assertThat(named.sessionName()).isEqualTo("batch-job");
+    assertThat(reader.sessionName()).isEqualTo("ns-web");
+  }
+
+  @Test
   void sessionNameAnnotationWinsOverTheTemplate() {
     SessionRequest request = defaults.forPod(web.withSessionName("batch-job").build(), READER);
 

@@ -300,6 +300,47 @@ class NodeCredentialsServiceTest {
   }
 
   @Test
+  void aPodAnnouncedAgainUnchangedSendsNothingAndAChangedOneIsSentAsItIsNow() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    RecordingObserver<WatchEvent> events = watch("node-a");
+    int subscribed = events.received.size();
+
+    // An equal but distinct record (a resync): the agent already has it.
+    api.add(
+        TestPods.running("shop", "web")
+            .onNode("node-a")
+            .withIp("10.0.1.5")
+            .withRole("shop-web")
+            .build());
+    assertThat(events.received).hasSize(subscribed);
+
+    PodIdentity admin =
+        TestPods.running("shop", "web")
+            .onNode("node-a")
+            .withIp("10.0.1.5")
+            .withRole("shop-admin")
+            .build();
+    assertThat(admin.uid()).isEqualTo(webOnA.uid());
+    api.add(admin);
+
+    List<WatchEvent> after = events.received.subList(subscribed, events.received.size());
+    assertThat(after)
+        .extracting(WatchEvent::getEventCase)
+        .containsExactly(WatchEvent.EventCase.POD, WatchEvent.EventCase.CREDENTIALS);
+    var changed = after.getFirst().getPod();
+    assertThat(changed.getUid()).isEqualTo(webOnA.uid());
+    assertThat(changed.getDecision().getRoleArn())
+        .isEqualTo("arn:aws:iam::123456789012:role/shop-admin");
+    assertThat(after.getLast().getCredentials().getSessionKey())
+        .isEqualTo(changed.getDecision().getSession().getKey());
+    // A later subscriber hears the pod as it is now, not as it was first sent.
+    RecordingObserver<WatchEvent> later = watch("node-a");
+    assertThat(later.received.stream().filter(WatchEvent::hasPod).map(WatchEvent::getPod))
+        .containsExactly(changed);
+  }
+
+  @Test
   void pushesRefreshedCredentialsToTheStream() {
     api.permit("shop", "shop-.*");
     api.add(webOnA);
