@@ -11,6 +11,7 @@ import io.podium.core.RoleOutcome;
 import io.podium.core.RoleSource;
 import io.podium.core.SessionRequest;
 import io.podium.core.StsCallException;
+import io.podium.testing.FakeIssuer;
 import io.podium.testing.TestPods;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -84,14 +85,7 @@ final class FakeCallerCredentials implements CallerCredentials<ImdsDocuments> {
       secrets.add(credentials.sessionToken());
     }
     IssuedCredentials issuedCredentials =
-        new IssuedCredentials(
-            credentials,
-            "arn:aws:sts::"
-                + permitted.role().accountId()
-                + ":assumed-role/"
-                + permitted.role().name()
-                + "/"
-                + permitted.request().sessionName());
+        new IssuedCredentials(credentials, FakeIssuer.assumedRoleArn(permitted.request()));
     issued.put(
         TestPods.ip(ip),
         new CachedCredentials<>(

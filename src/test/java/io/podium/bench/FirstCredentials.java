@@ -1,7 +1,5 @@
 package io.podium.bench;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.podium.sts.BootstrapCredentials;
@@ -538,24 +536,7 @@ public final class FirstCredentials {
   }
 
   private static void makeCertificates(Path dir) throws Exception {
-    try (PodiumProcess certs =
-        PodiumProcess.start(
-            dir,
-            List.of(
-                "certs",
-                "--out",
-                dir.resolve("certs").toString(),
-                "--server-dns",
-                "localhost",
-                "--server-ip",
-                "127.0.0.1",
-                "--agent-node",
-                NODE))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> !certs.isAlive());
-      if (certs.exitCode() != 0) {
-        throw new IllegalStateException("podium certs failed: " + certs.output());
-      }
-    }
+    PodiumProcess.makeCertificates(dir, NODE);
   }
 
   private static void log(String format, Object... args) {

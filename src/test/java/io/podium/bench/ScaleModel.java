@@ -52,6 +52,7 @@ import io.podium.server.NodeHub;
 import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
 import io.podium.server.SessionOwnership;
+import io.podium.testing.FakeIssuer;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
@@ -910,14 +911,7 @@ public final class ScaleModel {
               text(30),
               "IQoJb3JpZ2luX2Vj" + text(660),
               clock.instant().plus(request.duration()));
-      return new IssuedCredentials(
-          credentials,
-          "arn:aws:sts::"
-              + request.role().accountId()
-              + ":assumed-role/"
-              + request.role().name()
-              + "/"
-              + request.sessionName());
+      return new IssuedCredentials(credentials, FakeIssuer.assumedRoleArn(request));
     }
 
     private String text(int bytes) {

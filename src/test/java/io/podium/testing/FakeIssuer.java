@@ -57,14 +57,17 @@ public final class FakeIssuer implements CredentialIssuer {
             "secret-" + n + "-" + request.sessionName(),
             "token-" + n + "-" + request.sessionName(),
             clock.instant().plus(request.duration()));
-    return new IssuedCredentials(
-        credentials,
-        "arn:aws:sts::"
-            + request.role().accountId()
-            + ":assumed-role/"
-            + request.role().name()
-            + "/"
-            + request.sessionName());
+    return new IssuedCredentials(credentials, assumedRoleArn(request));
+  }
+
+  /** The ARN STS names the session of {@code request} by, as AssumeRole returns it. */
+  public static String assumedRoleArn(SessionRequest request) {
+    return "arn:aws:sts::"
+        + request.role().accountId()
+        + ":assumed-role/"
+        + request.role().name()
+        + "/"
+        + request.sessionName();
   }
 
   /** Every later call fails with what {@code failure} supplies; {@code null} heals. */

@@ -31,6 +31,31 @@ public final class PodiumProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
+  /**
+   * Runs {@code podium certs} into {@code dir/certs}: a CA, a server certificate for localhost and
+   * 127.0.0.1, and an agent certificate for {@code node}.
+   */
+  public static void makeCertificates(Path dir, String node) throws IOException {
+    try (PodiumProcess certs =
+        start(
+            dir,
+            List.of(
+                "certs",
+                "--out",
+                dir.resolve("certs").toString(),
+                "--server-dns",
+                "localhost",
+                "--server-ip",
+                "127.0.0.1",
+                "--agent-node",
+                node))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !certs.isAlive());
+      if (certs.exitCode() != 0) {
+        throw new IllegalStateException("podium certs failed: " + certs.output());
+      }
+    }
+  }
+
   /** Starts {@code podium <args>} in {@code workDir}. */
   public static PodiumProcess start(Path workDir, List<String> args) throws IOException {
     return start(workDir, args, java.util.Map.of());
