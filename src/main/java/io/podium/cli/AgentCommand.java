@@ -159,6 +159,8 @@ final class AgentCommand implements Callable<Integer> {
               + ", servers "
               + config.servers().servers());
       shutdown.await();
+      // --shutdown-delay is a deliberate pause, not a wait for a condition: the node's pods keep
+      // getting answers while the DaemonSet's replacement starts (kubelet sends SIGTERM first).
       log.info("stopping in {} ms", shutdownDelay.toMillis());
       Thread.sleep(shutdownDelay.toMillis());
     }
