@@ -118,7 +118,8 @@ public final class WireCodec {
             : null,
         state.getHostNetwork(),
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** The role decision for {@code pod}; anything this version cannot read is Unavailable. */

@@ -20,13 +20,15 @@ import java.util.function.Consumer;
 
 /**
  * Where {@code podium server} learns of pods: a {@link PodDirectory} for lookups, {@link
- * PodChangeListener}s for the streams and prefetching, whether it has synced, how it starts and
- * stops, and where problems with a pod are reported. The cluster (informers over every pod,
- * namespace and service account; Events on pods) or the pods file (problems only logged).
+ * PodChangeListener}s for the streams and prefetching, every pod told again to a listener (when
+ * session ownership moves), whether it has synced, how it starts and stops, and where problems with
+ * a pod are reported. The cluster (informers over every pod, namespace and service account; Events
+ * on pods) or the pods file (problems only logged).
  */
 record ServerPodSource(
     PodDirectory directory,
     Consumer<PodChangeListener> listeners,
+    Consumer<PodChangeListener> retell,
     BooleanSupplier synced,
     Runnable start,
     PodProblems problems,
@@ -47,6 +49,7 @@ record ServerPodSource(
       return new ServerPodSource(
           directory,
           directory::addListener,
+          directory::retell,
           () -> true,
           directory::start,
           PodProblems.NONE,
@@ -85,6 +88,7 @@ record ServerPodSource(
       return new ServerPodSource(
           directory,
           directory::addListener,
+          directory::retell,
           directory::synced,
           directory::start,
           events,

@@ -177,7 +177,8 @@ final class ServerProcess implements AutoCloseable {
                       pods.problems()),
                   config.decider(),
                   pods.directory()::namespacePolicy,
-                  parts.ownership()));
+                  parts.ownership(),
+                  pods.retell()));
       hubSynced.set(true);
       // Ready means pods synced and certificates valid; an STS outage does not make a replica
       // unready: it still serves what it has cached (the broker's metrics report the outage).

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param deletionTimestamp when set, the pod is terminating and may keep its role until then
  * @param serviceAccountRoleArn the {@code eks.amazonaws.com/role-arn} of the pod's service account,
  *     or {@code null}
+ * @param hostIps the addresses of the pod's node that the pod reports ({@code status.hostIPs}): the
+ *     node's own, which never receive a pod's role; empty when not known
  */
 public record PodIdentity(
     String uid,
@@ -26,13 +28,15 @@ public record PodIdentity(
     Instant deletionTimestamp,
     boolean hostNetwork,
     PodAnnotations annotations,
-    String serviceAccountRoleArn) {
+    String serviceAccountRoleArn,
+    List<InetAddress> hostIps) {
 
   public PodIdentity {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     ips = List.copyOf(ips);
+    hostIps = hostIps == null ? List.of() : List.copyOf(hostIps);
     phase = phase == null ? PodPhase.UNKNOWN : phase;
     annotations = annotations == null ? PodAnnotations.NONE : annotations;
     serviceAccount =
@@ -62,7 +66,8 @@ public record PodIdentity(
         deletionTimestamp,
         hostNetwork,
         annotations,
-        roleArn);
+        roleArn,
+        hostIps);
   }
 
   @Override

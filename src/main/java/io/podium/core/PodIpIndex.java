@@ -3,6 +3,7 @@ package io.podium.core;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -16,14 +17,18 @@ import java.util.concurrent.atomic.LongAdder;
  * one IP (a finished pod whose IP was reused, or a stale record): a lookup answers with the one pod
  * that may hold credentials, and never picks when more than one may.
  *
- * <p>Thread-safe. Lookups are lock-free reads of immutable per-IP holder lists; writers serialise
- * on the index and replace each affected list in one step, so a lookup on an address that a pod
- * keeps across an update sees either its old or its new version, never both and never neither.
+ * <p>Thread-safe. Lookups are lock-free reads of immutable per-IP holders; writers serialise on the
+ * index and replace each affected address's holders in one step, so a lookup on an address that a
+ * pod keeps across an update sees either its old or its new version, never both and never neither.
+ *
+ * <p>A server indexes every pod of the cluster, and almost every address has one holder: it is kept
+ * as the pod itself, and only a shared address as an array of its holders.
  */
 public final class PodIpIndex {
 
   private final ConcurrentHashMap<String, PodIdentity> byUid = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<InetAddress, List<PodIdentity>> byIp = new ConcurrentHashMap<>();
+  // An address's holders: one PodIdentity, or a PodIdentity[] of two or more; never modified.
+  private final ConcurrentHashMap<InetAddress, Object> byIp = new ConcurrentHashMap<>();
   private final LongAdder ambiguousLookups = new LongAdder();
   private volatile Set<InetAddress> nodeAddresses;
 
@@ -96,10 +101,17 @@ public final class PodIpIndex {
     if (nodeAddresses.contains(ip)) {
       return new PodLookup.HostAddress(ip.getHostAddress() + " is an address of the node");
     }
-    List<PodIdentity> holders = byIp.get(ip);
-    if (holders == null) {
+    Object held = byIp.get(ip);
+    if (held == null) {
       return new PodLookup.NotFound("no pod holds " + ip.getHostAddress());
     }
+    if (held instanceof PodIdentity pod
+        && !pod.hostNetwork()
+        && CredentialEligibility.mayHoldCredentials(pod, now)) {
+      // The usual case, answered without building a list of holders.
+      return new PodLookup.Found(pod);
+    }
+    List<PodIdentity> holders = holders(held);
     PodIdentity found = null;
     int eligible = 0;
     for (int i = 0; i < holders.size(); i++) {
@@ -156,28 +168,46 @@ public final class PodIpIndex {
     return byUid.size();
   }
 
-  private static List<PodIdentity> with(List<PodIdentity> holders, PodIdentity pod) {
-    if (holders == null) {
-      return List.of(pod);
-    }
-    List<PodIdentity> updated = new ArrayList<>(holders.size() + 1);
-    for (PodIdentity holder : holders) {
+  /** The holders as a list (a view, not a copy: the array is never modified). */
+  private static List<PodIdentity> holders(Object held) {
+    return switch (held) {
+      case null -> List.of();
+      case PodIdentity pod -> List.of(pod);
+      case PodIdentity[] pods -> Arrays.asList(pods);
+      default -> throw new IllegalStateException("not holders of an address: " + held);
+    };
+  }
+
+  private static Object with(Object held, PodIdentity pod) {
+    List<PodIdentity> updated = new ArrayList<>();
+    for (PodIdentity holder : holders(held)) {
       if (!holder.uid().equals(pod.uid())) {
         updated.add(holder);
       }
     }
     updated.add(pod);
-    return List.copyOf(updated);
+    return compact(updated);
   }
 
-  private static List<PodIdentity> without(List<PodIdentity> holders, String uid) {
-    List<PodIdentity> updated = new ArrayList<>(holders.size());
-    for (PodIdentity holder : holders) {
+  private static Object without(Object held, String uid) {
+    List<PodIdentity> updated = new ArrayList<>();
+    for (PodIdentity holder : holders(held)) {
       if (!holder.uid().equals(uid)) {
         updated.add(holder);
       }
     }
-    // Returning null from compute removes the entry, so released IPs leave no empty lists behind.
-    return updated.isEmpty() ? null : List.copyOf(updated);
+    return compact(updated);
+  }
+
+  /**
+   * The form kept for {@code holders}; {@code null} for none, which removes the entry from the map
+   * (returned from compute), so released IPs leave nothing behind.
+   */
+  private static Object compact(List<PodIdentity> holders) {
+    return switch (holders.size()) {
+      case 0 -> null;
+      case 1 -> holders.getFirst();
+      default -> holders.toArray(PodIdentity[]::new);
+    };
   }
 }

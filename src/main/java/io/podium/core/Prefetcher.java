@@ -12,19 +12,21 @@ import org.slf4j.LoggerFactory;
  * Fetches credentials as soon as a pod may use them, and lets them go when it no longer can:
  * follows pod and namespace changes, holds each pod's session in the broker, and releases it when
  * the pod leaves, changes role, or loses its permission.
+ *
+ * <p>Keeps only the session each pod holds, not the pod: the pod source tells a pod again when its
+ * namespace's policy changes.
  */
 public final class Prefetcher implements PodChangeListener {
 
   private static final Logger log = LoggerFactory.getLogger(Prefetcher.class);
-
-  private record Tracked(PodIdentity pod, SessionRequest held) {}
 
   private final CredentialBroker<?> broker;
   private final RoleDecider decider;
   private final Function<String, NamespacePolicy> namespaces;
   private final Clock clock;
   private final PodProblems problems;
-  private final Map<String, Tracked> byUid = new HashMap<>();
+  // The session each pod holds, by the pod's uid; pods holding none are not here.
+  private final Map<String, SessionRequest> heldByUid = new HashMap<>();
 
   public Prefetcher(
       CredentialBroker<?> broker,
@@ -53,35 +55,9 @@ public final class Prefetcher implements PodChangeListener {
 
   @Override
   public synchronized void podUpserted(PodIdentity pod) {
-    track(pod);
-  }
-
-  @Override
-  public synchronized void podRemoved(PodIdentity pod) {
-    Tracked gone = byUid.remove(pod.uid());
-    if (gone != null && gone.held() != null) {
-      broker.release(gone.held());
-    }
-  }
-
-  @Override
-  public synchronized void namespaceChanged(String namespace) {
-    for (Tracked tracked : byUid.values().toArray(Tracked[]::new)) {
-      if (tracked.pod().namespace().equals(namespace)) {
-        track(tracked.pod());
-      }
-    }
-  }
-
-  /** Sessions currently held for pods. */
-  public synchronized int heldSessions() {
-    return (int) byUid.values().stream().filter(t -> t.held() != null).count();
-  }
-
-  private void track(PodIdentity pod) {
     SessionRequest wanted = wantedSession(pod);
-    Tracked before = byUid.put(pod.uid(), new Tracked(pod, wanted));
-    SessionRequest held = before == null ? null : before.held();
+    SessionRequest held =
+        wanted == null ? heldByUid.remove(pod.uid()) : heldByUid.put(pod.uid(), wanted);
     if (Objects.equals(held, wanted)) {
       return;
     }
@@ -91,6 +67,19 @@ public final class Prefetcher implements PodChangeListener {
     if (held != null) {
       broker.release(held);
     }
+  }
+
+  @Override
+  public synchronized void podRemoved(PodIdentity pod) {
+    SessionRequest held = heldByUid.remove(pod.uid());
+    if (held != null) {
+      broker.release(held);
+    }
+  }
+
+  /** Sessions currently held for pods. */
+  public synchronized int heldSessions() {
+    return heldByUid.size();
   }
 
   private SessionRequest wantedSession(PodIdentity pod) {

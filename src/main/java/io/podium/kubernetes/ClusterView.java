@@ -1,10 +1,8 @@
 package io.podium.kubernetes;
 
-import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.podium.core.NamespacePolicy;
 import io.podium.core.PodAnnotations;
@@ -59,20 +57,12 @@ final class ClusterView {
   private final ConcurrentHashMap<String, NamespacePolicy> policies = new ConcurrentHashMap<>();
 
   // Guarded by lock.
-  private final Map<PodKey, String> uidByKey = new HashMap<>();
-  private final Map<String, List<InetAddress>> hostIpsByUid = new HashMap<>();
   private final Map<InetAddress, Integer> nodeAddressCounts = new HashMap<>();
   private final Map<String, String> serviceAccountRoles = new HashMap<>();
   private final Map<String, NamespaceAnnotations> namespaces = new HashMap<>();
   private final WeakInterner<String> strings = new WeakInterner<>();
   private final WeakInterner<PodAnnotations> annotations = new WeakInterner<>();
   private final WeakInterner<List<InetAddress>> hostIpLists = new WeakInterner<>();
-
-  /**
-   * A pod's namespace and name, as the view finds a pod that the API server names by them: the
-   * pod's own (shared) strings rather than one more {@code namespace/name} string per pod.
-   */
-  private record PodKey(String namespace, String name) {}
 
   /**
    * @param nodeName the node whose pods are tracked; {@code null} tracks every pod. The watch
@@ -102,6 +92,21 @@ final class ClusterView {
     }
   }
 
+  /**
+   * Tells {@code listener} every current pod again, as {@link PodChangeListener#podUpserted}, in
+   * order with the other events; nothing if it is not a listener (yet: adding it tells every pod).
+   */
+  void retell(PodChangeListener listener) {
+    synchronized (lock) {
+      if (!listeners.contains(listener)) {
+        return;
+      }
+      for (PodIdentity pod : index.pods()) {
+        tell(listener, l -> l.podUpserted(pod));
+      }
+    }
+  }
+
   NamespacePolicy namespacePolicy(String namespace) {
     NamespacePolicy policy = policies.get(namespace);
     return policy != null ? policy : NamespacePolicy.unannotated(namespace);
@@ -122,29 +127,35 @@ final class ClusterView {
       }
       if (nodeName != null && !nodeName.equals(identity.nodeName())) {
         // Never this node's business; if it was (a pod cannot move, but be sure), forget it.
-        removeLocked(key(identity), identity.uid());
+        removeLocked(identity.uid());
         return;
       }
-      PodKey key = key(identity);
-      String previousUid = uidByKey.put(key, identity.uid());
-      if (previousUid != null && !previousUid.equals(identity.uid())) {
-        // Deleted and re-created under the same name while the watch was away: two pods.
-        removeLocked(null, previousUid);
-      }
-      setHostIps(identity.uid(), hostIpLists.intern(hostIps(pod.getStatus(), identity)));
       upsertLocked(identity);
+    }
+  }
+
+  /**
+   * A pod changed from {@code before} (a stub of the item store: its metadata only) to {@code
+   * after}. Under one name there may now be another pod: deleted and re-created while the watch was
+   * away, which a re-list reports as an update of the name.
+   */
+  void podUpdated(Pod before, Pod after) {
+    synchronized (lock) {
+      if (!Objects.equals(uidOf(before), uidOf(after))) {
+        podDeleted(before);
+      }
+      podChanged(after);
     }
   }
 
   /** A pod is gone ({@code pod} may be a stub carrying only its metadata). */
   void podDeleted(Pod pod) {
-    ObjectMeta metadata = pod.getMetadata();
-    if (metadata == null || metadata.getName() == null) {
+    String uid = uidOf(pod);
+    if (uid == null) {
       return;
     }
-    String namespace = PodProjection.namespaceOf(pod);
     synchronized (lock) {
-      removeLocked(new PodKey(namespace, metadata.getName()), metadata.getUid());
+      removeLocked(uid);
     }
   }
 
@@ -155,55 +166,47 @@ final class ClusterView {
     }
     Set<InetAddress> touched = new LinkedHashSet<>(identity.ips());
     previous.ifPresent(p -> touched.addAll(p.ips()));
+    touched.addAll(hostIpsChanged(previous.map(PodIdentity::hostIps), identity.hostIps()));
     lookups.ipsChanged(touched);
     for (PodChangeListener listener : listeners) {
       tell(listener, l -> l.podUpserted(identity));
     }
   }
 
-  /** Removes the pod known under {@code key} or {@code uid}; either may be null. */
-  private void removeLocked(PodKey key, String uid) {
-    String known = key == null ? null : uidByKey.get(key);
-    String target = uid != null && !uid.isEmpty() ? uid : known;
-    if (target == null) {
-      return;
-    }
-    if (key != null && target.equals(known)) {
-      uidByKey.remove(key);
-    }
-    setHostIps(target, List.of());
-    Optional<PodIdentity> removed = index.remove(target);
+  private void removeLocked(String uid) {
+    Optional<PodIdentity> removed = index.remove(uid);
     if (removed.isEmpty()) {
       return;
     }
-    if (key == null) {
-      uidByKey.remove(key(removed.get()), target);
-    }
-    lookups.ipsChanged(removed.get().ips());
+    Set<InetAddress> touched = new LinkedHashSet<>(removed.get().ips());
+    touched.addAll(hostIpsChanged(removed.map(PodIdentity::hostIps), List.of()));
+    lookups.ipsChanged(touched);
     for (PodChangeListener listener : listeners) {
       tell(listener, l -> l.podRemoved(removed.get()));
     }
   }
 
-  /** Records the host IPs one pod reports; the node's addresses are those of all its pods. */
-  private void setHostIps(String uid, List<InetAddress> hostIps) {
-    List<InetAddress> before =
-        hostIps.isEmpty() ? hostIpsByUid.remove(uid) : hostIpsByUid.put(uid, hostIps);
-    if (Objects.equals(before == null ? List.of() : before, hostIps)) {
-      return;
+  /**
+   * Counts the host IPs one pod reports: the node's addresses are those of all its pods.
+   *
+   * @return the addresses whose answer may have changed
+   */
+  private List<InetAddress> hostIpsChanged(
+      Optional<List<InetAddress>> reportedBefore, List<InetAddress> reported) {
+    List<InetAddress> before = reportedBefore.orElse(List.of());
+    if (before.equals(reported)) {
+      return List.of();
     }
     // The index's set of node addresses is copied whole; in a server (every node's pods) that is
     // thousands of addresses, so it is replaced only when an address appears or disappears, not
     // for every pod that reports its node's known address.
     boolean addressesChanged = false;
-    if (before != null) {
-      for (InetAddress ip : before) {
-        if (nodeAddressCounts.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1) == null) {
-          addressesChanged = true;
-        }
+    for (InetAddress ip : before) {
+      if (nodeAddressCounts.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1) == null) {
+        addressesChanged = true;
       }
     }
-    for (InetAddress ip : hostIps) {
+    for (InetAddress ip : reported) {
       if (nodeAddressCounts.merge(ip, 1, Integer::sum) == 1) {
         addressesChanged = true;
       }
@@ -211,43 +214,9 @@ final class ClusterView {
     if (addressesChanged) {
       index.setNodeAddresses(nodeAddressCounts.keySet());
     }
-    Set<InetAddress> touched = new LinkedHashSet<>(hostIps);
-    if (before != null) {
-      touched.addAll(before);
-    }
-    lookups.ipsChanged(touched);
-  }
-
-  /**
-   * {@code status.hostIPs} (dual-stack nodes report two), else {@code status.hostIP}: the node's
-   * own addresses, which never receive a pod's role.
-   */
-  private static List<InetAddress> hostIps(PodStatus status, PodIdentity pod) {
-    if (status == null) {
-      return List.of();
-    }
-    Set<InetAddress> ips = new LinkedHashSet<>();
-    List<HostIP> hostIps = status.getHostIPs();
-    if (hostIps != null) {
-      for (HostIP hostIp : hostIps) {
-        if (hostIp != null) {
-          addLiteral(ips, hostIp.getIp(), pod);
-        }
-      }
-    }
-    addLiteral(ips, status.getHostIP(), pod);
-    return List.copyOf(ips);
-  }
-
-  private static void addLiteral(Set<InetAddress> ips, String literal, PodIdentity pod) {
-    if (literal == null || literal.isBlank()) {
-      return;
-    }
-    try {
-      ips.add(InetAddress.ofLiteral(literal.strip()));
-    } catch (IllegalArgumentException e) {
-      log.warn("pod {} reports a host IP that is not an IP literal, skipped", pod.qualifiedName());
-    }
+    List<InetAddress> touched = new ArrayList<>(reported);
+    touched.addAll(before);
+    return touched;
   }
 
   // --- service accounts ---------------------------------------------------------------------
@@ -331,16 +300,36 @@ final class ClusterView {
     }
   }
 
+  /** Tells the namespace's pods again, for the listeners to judge them with its new policy. */
   private void tellNamespaceChanged(String namespace) {
+    List<PodIdentity> pods = new ArrayList<>();
+    for (PodIdentity pod : index.pods()) {
+      if (pod.namespace().equals(namespace)) {
+        pods.add(pod);
+      }
+    }
     for (PodChangeListener listener : listeners) {
-      tell(listener, l -> l.namespaceChanged(namespace));
+      for (PodIdentity pod : pods) {
+        tell(listener, l -> l.podUpserted(pod));
+      }
     }
   }
 
   // --- helpers ------------------------------------------------------------------------------
 
-  private static PodKey key(PodIdentity pod) {
-    return new PodKey(pod.namespace(), pod.name());
+  /**
+   * The uid the view knows {@code pod} by: its own, or for a pod written without one the uid its
+   * projection makes up from its name; {@code null} without a name.
+   */
+  private static String uidOf(Pod pod) {
+    ObjectMeta metadata = pod.getMetadata();
+    if (metadata == null || metadata.getName() == null) {
+      return null;
+    }
+    String uid = metadata.getUid();
+    return uid == null || uid.isBlank()
+        ? PodProjection.syntheticUid(PodProjection.namespaceOf(pod), metadata.getName())
+        : uid;
   }
 
   /** {@code pod} holding the view's instances of the values pods share. */
@@ -356,7 +345,8 @@ final class ClusterView {
         pod.deletionTimestamp(),
         pod.hostNetwork(),
         annotations.intern(pod.annotations()),
-        strings.intern(pod.serviceAccountRoleArn()));
+        strings.intern(pod.serviceAccountRoleArn()),
+        hostIpLists.intern(pod.hostIps()));
   }
 
   private static String serviceAccountKey(String namespace, Pod pod) {

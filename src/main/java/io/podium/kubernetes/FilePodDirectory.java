@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -147,6 +149,20 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
       listeners.add(listener);
       for (PodIdentity pod : pods.values()) {
         tell(listener, l -> l.podUpserted(pod));
+      }
+    }
+  }
+
+  /**
+   * Tells {@code listener} every pod again, in order with the other events; nothing if it is not a
+   * listener (yet: adding it tells every pod).
+   */
+  public void retell(PodChangeListener listener) {
+    synchronized (lock) {
+      if (listeners.contains(listener)) {
+        for (PodIdentity pod : pods.values()) {
+          tell(listener, l -> l.podUpserted(pod));
+        }
       }
     }
   }
@@ -314,7 +330,16 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
           file,
           String.join(", ", contents.ignored()));
     }
-    return new Changes(upserted, removed, changedNamespaces);
+    // The pods of a namespace whose policy changed are told again, to be judged anew.
+    Set<String> changedNames = new HashSet<>(changedNamespaces);
+    Set<PodIdentity> told = new HashSet<>(upserted);
+    List<PodIdentity> rejudged = new ArrayList<>();
+    for (PodIdentity pod : next.values()) {
+      if (changedNames.contains(pod.namespace()) && !told.contains(pod)) {
+        rejudged.add(pod);
+      }
+    }
+    return new Changes(upserted, removed, changedNamespaces, rejudged);
   }
 
   private static NamespaceAnnotations annotations(
@@ -343,7 +368,10 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
 
   /** What one reload changed, in the order listeners hear it. */
   private record Changes(
-      List<PodIdentity> upserted, List<PodIdentity> removed, List<String> namespaces) {
+      List<PodIdentity> upserted,
+      List<PodIdentity> removed,
+      List<String> namespaces,
+      List<PodIdentity> rejudged) {
 
     void tell(List<PodChangeListener> listeners) {
       for (PodChangeListener listener : listeners) {
@@ -353,8 +381,8 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
         for (PodIdentity pod : upserted) {
           FilePodDirectory.tell(listener, l -> l.podUpserted(pod));
         }
-        for (String namespace : namespaces) {
-          FilePodDirectory.tell(listener, l -> l.namespaceChanged(namespace));
+        for (PodIdentity pod : rejudged) {
+          FilePodDirectory.tell(listener, l -> l.podUpserted(pod));
         }
       }
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -103,6 +104,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
                 : podOperation.withField("spec.nodeName", settings.nodeName()).runnableInformer(0),
             Pod::new,
             view::podChanged,
+            view::podUpdated,
             view::podDeleted,
             KubernetesMetrics.Resource.PODS);
     namespaces =
@@ -110,6 +112,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             client.namespaces().runnableInformer(0),
             Namespace::new,
             view::namespaceChanged,
+            (before, after) -> view.namespaceChanged(after),
             view::namespaceDeleted,
             KubernetesMetrics.Resource.NAMESPACES);
     serviceAccounts =
@@ -117,6 +120,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             client.serviceAccounts().inAnyNamespace().runnableInformer(0),
             ServiceAccount::new,
             view::serviceAccountChanged,
+            (before, after) -> view.serviceAccountChanged(after),
             view::serviceAccountDeleted,
             KubernetesMetrics.Resource.SERVICEACCOUNTS);
     metrics.watch(
@@ -152,6 +156,14 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
    */
   public void addListener(PodChangeListener listener) {
     view.addListener(listener);
+  }
+
+  /**
+   * Tells {@code listener} every pod again, in order with the other events; nothing if it is not a
+   * listener (yet: adding it tells every pod).
+   */
+  public void retell(PodChangeListener listener) {
+    view.retell(listener);
   }
 
   @Override
@@ -234,7 +246,8 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
   private <T extends HasMetadata> SharedIndexInformer<T> informer(
       SharedIndexInformer<T> informer,
       Supplier<T> factory,
-      Consumer<T> changed,
+      Consumer<T> added,
+      BiConsumer<T, T> updated,
       Consumer<T> deleted,
       KubernetesMetrics.Resource resource) {
     // The default namespace index would keep a second map of every key; nothing here uses it.
@@ -242,23 +255,26 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
     informer.itemStore(new MetadataOnlyStore<>(factory));
     CompletableFuture<Void> listed = new CompletableFuture<>();
     firstListHandled.put(informer, listed);
-    informer.addEventHandler(new Handler<>(changed, deleted, resource, listed));
+    informer.addEventHandler(new Handler<>(added, updated, deleted, resource, listed));
     return informer;
   }
 
   /** Hands informer events to the view; counts re-lists. */
   private final class Handler<T> implements ResourceEventHandler<T> {
-    private final Consumer<T> changed;
+    private final Consumer<T> added;
+    private final BiConsumer<T, T> updated;
     private final Consumer<T> deleted;
     private final KubernetesMetrics.Resource resource;
     private final CompletableFuture<Void> listed;
 
     Handler(
-        Consumer<T> changed,
+        Consumer<T> added,
+        BiConsumer<T, T> updated,
         Consumer<T> deleted,
         KubernetesMetrics.Resource resource,
         CompletableFuture<Void> listed) {
-      this.changed = changed;
+      this.added = added;
+      this.updated = updated;
       this.deleted = deleted;
       this.resource = resource;
       this.listed = listed;
@@ -280,12 +296,12 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
 
     @Override
     public void onAdd(T object) {
-      changed.accept(object);
+      added.accept(object);
     }
 
     @Override
     public void onUpdate(T oldObject, T newObject) {
-      changed.accept(newObject);
+      updated.accept(oldObject, newObject);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.podium.kubernetes;
 
+import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
@@ -67,7 +68,8 @@ final class PodProjection {
         deletionTimestamp(metadata.getDeletionTimestamp(), qualifiedName),
         Boolean.TRUE.equals(spec.getHostNetwork()),
         PodAnnotations.from(metadata.getAnnotations()),
-        serviceAccountRoleArn);
+        serviceAccountRoleArn,
+        hostIps(status, qualifiedName));
   }
 
   /** A pod's namespace, {@value #DEFAULT_NAMESPACE} when the manifest leaves it out. */
@@ -121,6 +123,24 @@ final class PodProjection {
       // Older clusters and hand-written files may only fill the single-stack field.
       addIp(ips, status.getPodIP(), qualifiedName);
     }
+    return List.copyOf(ips);
+  }
+
+  /**
+   * {@code status.hostIPs} (dual-stack nodes report two), else {@code status.hostIP}: the node's
+   * own addresses, which never receive a pod's role.
+   */
+  private static List<InetAddress> hostIps(PodStatus status, String qualifiedName) {
+    Set<InetAddress> ips = new LinkedHashSet<>();
+    List<HostIP> hostIps = status.getHostIPs();
+    if (hostIps != null) {
+      for (HostIP hostIp : hostIps) {
+        if (hostIp != null) {
+          addIp(ips, hostIp.getIp(), qualifiedName);
+        }
+      }
+    }
+    addIp(ips, status.getHostIP(), qualifiedName);
     return List.copyOf(ips);
   }
 

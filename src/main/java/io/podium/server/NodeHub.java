@@ -9,17 +9,18 @@ import io.podium.api.v1.WatchEvent;
 import io.podium.core.NamespacePolicy;
 import io.podium.core.PodChangeListener;
 import io.podium.core.PodIdentity;
+import io.podium.core.RoleArn;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
+import io.podium.core.RoleSource;
 import io.podium.core.SessionRequest;
+import io.podium.core.WeakInterner;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -39,8 +40,10 @@ public final class NodeHub implements PodChangeListener {
   private final Clock clock;
 
   // All guarded by this.
-  private final Map<String, Tracked> byUid = new HashMap<>();
+  // Every pod by node and uid; pods not scheduled yet under the null node. A pod is found under
+  // the node it reports: spec.nodeName, once set, never changes.
   private final Map<String, Map<String, Tracked>> byNode = new HashMap<>();
+  private final WeakInterner<Grant> grants = new WeakInterner<>();
   private final Map<String, Set<AgentStream>> streams = new HashMap<>();
   // The latest credentials of every session a pod uses, as the broker rendered them. Kept here,
   // not read back from the broker, so that streaming never counts as a request for a session.
@@ -51,20 +54,32 @@ public final class NodeHub implements PodChangeListener {
   private final Map<SessionRequest, Map<String, Integer>> nodesPerSession = new HashMap<>();
 
   /**
-   * A pod and its role decision ({@code null} for a host-network pod). Its {@link PodState} is
-   * encoded when sent, not kept: agents subscribe and pods change rarely, and a refresh sends only
-   * credentials, while an encoded state per pod (role and session rendered anew for each pod) cost
-   * more than the pod's record itself.
+   * A permitted role without the pod it was decided for: what the pods of one session share, kept
+   * once per session instead of once per pod.
    */
-  private record Tracked(PodIdentity pod, RoleOutcome outcome) {
+  private record Grant(RoleArn role, RoleSource source, SessionRequest request) {}
+
+  /**
+   * A pod and its role decision: a {@link Grant} when permitted, else the decision itself ({@code
+   * null} for a host-network pod). Its {@link PodState} is encoded when sent, not kept: agents
+   * subscribe and pods change rarely, and a refresh sends only credentials, while an encoded state
+   * per pod (role and session rendered anew for each pod) cost more than the pod's record itself.
+   */
+  private record Tracked(PodIdentity pod, Grant grant, RoleOutcome unpermitted) {
+
+    RoleOutcome outcome() {
+      return grant == null
+          ? unpermitted
+          : new RoleOutcome.Permitted(pod, grant.role(), grant.source(), grant.request());
+    }
 
     /** The session the pod uses, if permitted: one instance per session, shared by its pods. */
     SessionRequest session() {
-      return outcome instanceof RoleOutcome.Permitted permitted ? permitted.request() : null;
+      return grant == null ? null : grant.request();
     }
 
     PodState state() {
-      return WireCodec.encode(pod, outcome);
+      return WireCodec.encode(pod, outcome());
     }
 
     WatchEvent event() {
@@ -80,55 +95,59 @@ public final class NodeHub implements PodChangeListener {
 
   @Override
   public synchronized void podUpserted(PodIdentity pod) {
-    Tracked previous = byUid.get(pod.uid());
     Tracked tracked = track(pod);
-    if (previous != null && !Objects.equals(previous.pod().nodeName(), pod.nodeName())) {
-      // Moved between nodes (only ever from "not scheduled"): the old node's agent forgets it.
-      forget(previous);
+    String node = pod.nodeName();
+    Tracked previous = byNode.getOrDefault(node, Map.of()).get(pod.uid());
+    if (previous == null && node != null) {
+      // Scheduled since the hub last heard of it: no longer among the pods without a node.
+      Tracked unscheduled = removeFromNode(null, pod.uid());
+      if (unscheduled != null) {
+        countSession(unscheduled.session(), -1);
+      }
     }
     if (previous != null && previous.state().equals(tracked.state())) {
       return;
     }
-    byUid.put(pod.uid(), tracked);
+    byNode.computeIfAbsent(node, n -> new HashMap<>()).put(pod.uid(), tracked);
     countSession(tracked.session(), 1);
     if (previous != null) {
       countSession(previous.session(), -1);
     }
-    if (pod.nodeName() != null) {
-      Tracked replaced =
-          byNode
-              .computeIfAbsent(pod.nodeName(), n -> new LinkedHashMap<>())
-              .put(pod.uid(), tracked);
-      if (replaced != null) {
-        countOnNode(replaced.session(), pod.nodeName(), -1);
-      }
-      countOnNode(tracked.session(), pod.nodeName(), 1);
-      if (streams.containsKey(pod.nodeName())) {
-        sendToNode(pod.nodeName(), tracked.event());
-      }
-      if (tracked.session() != null
-          && (previous == null || !tracked.session().equals(previous.session()))) {
-        cachedCredentials(tracked.session())
-            .ifPresent(c -> sendToNode(pod.nodeName(), credentialsEvent(c)));
-      }
+    if (node == null) {
+      return;
+    }
+    if (previous != null) {
+      countOnNode(previous.session(), node, -1);
+    }
+    countOnNode(tracked.session(), node, 1);
+    if (streams.containsKey(node)) {
+      sendToNode(node, tracked.event());
+    }
+    if (tracked.session() != null
+        && (previous == null || !tracked.session().equals(previous.session()))) {
+      cachedCredentials(tracked.session()).ifPresent(c -> sendToNode(node, credentialsEvent(c)));
     }
   }
 
   @Override
   public synchronized void podRemoved(PodIdentity pod) {
-    Tracked previous = byUid.remove(pod.uid());
-    if (previous != null) {
-      forget(previous);
-      countSession(previous.session(), -1);
+    String node = pod.nodeName();
+    Tracked previous = removeFromNode(node, pod.uid());
+    if (previous == null && node != null) {
+      previous = removeFromNode(null, pod.uid());
     }
-  }
-
-  @Override
-  public synchronized void namespaceChanged(String namespace) {
-    for (Tracked tracked : new ArrayList<>(byUid.values())) {
-      if (tracked.pod().namespace().equals(namespace)) {
-        podUpserted(tracked.pod());
-      }
+    if (previous == null) {
+      return;
+    }
+    countSession(previous.session(), -1);
+    String trackedOn = previous.pod().nodeName();
+    if (trackedOn != null) {
+      countOnNode(previous.session(), trackedOn, -1);
+      sendToNode(
+          trackedOn,
+          WatchEvent.newBuilder()
+              .setPodRemoved(PodRemoved.newBuilder().setUid(previous.pod().uid()))
+              .build());
     }
   }
 
@@ -196,30 +215,28 @@ public final class NodeHub implements PodChangeListener {
   }
 
   private Tracked track(PodIdentity pod) {
-    // A host-network pod shares the node's IP and never gets a role: no decision is sent.
-    return new Tracked(pod, pod.hostNetwork() ? null : decide(pod));
+    if (pod.hostNetwork()) {
+      // A host-network pod shares the node's IP and never gets a role: no decision is sent.
+      return new Tracked(pod, null, null);
+    }
+    RoleOutcome outcome = decide(pod);
+    if (outcome instanceof RoleOutcome.Permitted(_, var role, var source, var request)) {
+      return new Tracked(pod, grants.intern(new Grant(role, source, request)), null);
+    }
+    return new Tracked(pod, null, outcome);
   }
 
-  private void forget(Tracked previous) {
-    String node = previous.pod().nodeName();
-    if (node == null) {
-      return;
-    }
+  /** Forgets {@code uid} on {@code node} (null: the pods without a node); what it held, if any. */
+  private Tracked removeFromNode(String node, String uid) {
     Map<String, Tracked> pods = byNode.get(node);
-    if (pods != null) {
-      Tracked removed = pods.remove(previous.pod().uid());
-      if (removed != null) {
-        countOnNode(removed.session(), node, -1);
-      }
-      if (pods.isEmpty()) {
-        byNode.remove(node);
-      }
+    if (pods == null) {
+      return null;
     }
-    sendToNode(
-        node,
-        WatchEvent.newBuilder()
-            .setPodRemoved(PodRemoved.newBuilder().setUid(previous.pod().uid()))
-            .build());
+    Tracked removed = pods.remove(uid);
+    if (pods.isEmpty()) {
+      byNode.remove(node);
+    }
+    return removed;
   }
 
   private void countOnNode(SessionRequest session, String node, int delta) {

@@ -5,9 +5,7 @@ import io.podium.core.PodChangeListener;
 import io.podium.core.PodIdentity;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -22,46 +20,44 @@ public final class OwnedPrefetch implements PodChangeListener {
   private final RoleDecider decider;
   private final Function<String, NamespacePolicy> namespaces;
   private final SessionOwnership ownership;
-  private final Map<String, PodIdentity> pods = new HashMap<>();
+  private final Consumer<PodChangeListener> retell;
 
+  /**
+   * @param retell asks the pod source to tell a listener of it every pod again, in order with its
+   *     other events (a source tells nothing to a listener it does not have yet): used when
+   *     ownership moves, instead of a copy of every pod kept here
+   */
   public OwnedPrefetch(
       PodChangeListener prefetcher,
       RoleDecider decider,
       Function<String, NamespacePolicy> namespaces,
-      SessionOwnership ownership) {
+      SessionOwnership ownership,
+      Consumer<PodChangeListener> retell) {
     this.prefetcher = prefetcher;
     this.decider = decider;
     this.namespaces = namespaces;
     this.ownership = ownership;
+    this.retell = retell;
     ownership.onChange(this::ownershipChanged);
   }
 
   @Override
   public synchronized void podUpserted(PodIdentity pod) {
-    pods.put(pod.uid(), pod);
     pass(pod);
   }
 
   @Override
   public synchronized void podRemoved(PodIdentity pod) {
-    pods.remove(pod.uid());
     prefetcher.podRemoved(pod);
   }
 
-  @Override
-  public synchronized void namespaceChanged(String namespace) {
-    for (PodIdentity pod : new ArrayList<>(pods.values())) {
-      if (pod.namespace().equals(namespace)) {
-        pass(pod);
-      }
-    }
-  }
-
-  /** Re-decides every pod: sessions this replica gained are fetched, those it lost released. */
-  public synchronized void ownershipChanged() {
-    for (PodIdentity pod : new ArrayList<>(pods.values())) {
-      pass(pod);
-    }
+  /**
+   * Re-decides every pod: sessions this replica gained are fetched, those it lost released. The
+   * source tells the pods again between its other events, so none is told after its removal. Not
+   * holding this object's lock: the source calls in holding its own.
+   */
+  public void ownershipChanged() {
+    retell.accept(this);
   }
 
   private void pass(PodIdentity pod) {

@@ -202,9 +202,6 @@ public final class ScaleModel {
 
             @Override
             public void podRemoved(PodIdentity pod) {}
-
-            @Override
-            public void namespaceChanged(String namespace) {}
           });
       long listStart = System.nanoTime();
       directory.start();
@@ -357,7 +354,8 @@ public final class ScaleModel {
               new Prefetcher(broker, decider, feed::namespacePolicy, clock),
               decider,
               feed::namespacePolicy,
-              SessionOwnership.ALL));
+              SessionOwnership.ALL,
+              feed::retell));
       long prefetchNanos = System.nanoTime() - t;
       long prefetchCpu = CPU.getCurrentThreadCpuTime() - cpu;
       // The broker's STS rate limit (20 calls/s by default) queues the first fetches: let the

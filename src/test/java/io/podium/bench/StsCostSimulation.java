@@ -573,7 +573,8 @@ public final class StsCostSimulation {
               null,
               false,
               new PodAnnotations(role, null, null),
-              null);
+              null,
+              List.of());
       podsStarted++;
       index.upsert(pod);
       byWorkload.computeIfAbsent(workload, k -> new ArrayList<>()).add(pod);
@@ -854,7 +855,8 @@ public final class StsCostSimulation {
                 new Prefetcher(broker, decider, Run.this::policy, clock),
                 decider,
                 Run.this::policy,
-                new RendezvousOwnership(membership));
+                new RendezvousOwnership(membership),
+                listener -> index.pods().forEach(listener::podUpserted));
       }
     }
 

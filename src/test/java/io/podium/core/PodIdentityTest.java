@@ -29,7 +29,18 @@ class PodIdentityTest {
     List<InetAddress> ips = new ArrayList<>(List.of(TestPods.ip("10.0.0.5")));
     PodIdentity pod =
         new PodIdentity(
-            "uid", "ns", "web", "sa", "node", ips, PodPhase.RUNNING, null, false, null, null);
+            "uid",
+            "ns",
+            "web",
+            "sa",
+            "node",
+            ips,
+            PodPhase.RUNNING,
+            null,
+            false,
+            null,
+            null,
+            List.of());
 
     ips.add(TestPods.ip("10.0.0.6"));
 
@@ -41,13 +52,16 @@ class PodIdentityTest {
   @Test
   void fillsDefaultsForMissingFields() {
     PodIdentity pod =
-        new PodIdentity("uid", "ns", "web", null, null, List.of(), null, null, false, null, null);
+        new PodIdentity(
+            "uid", "ns", "web", null, null, List.of(), null, null, false, null, null, List.of());
 
     assertThat(pod.serviceAccount()).isEqualTo("default");
     assertThat(pod.phase()).isEqualTo(PodPhase.UNKNOWN);
     assertThat(pod.annotations()).isEqualTo(PodAnnotations.NONE);
     assertThat(
-            new PodIdentity("uid", "ns", "web", "", null, List.of(), null, null, false, null, null)
+            new PodIdentity(
+                    "uid", "ns", "web", "", null, List.of(), null, null, false, null, null,
+                    List.of())
                 .serviceAccount())
         .isEqualTo("default");
   }
@@ -57,18 +71,21 @@ class PodIdentityTest {
     assertThatThrownBy(
             () ->
                 new PodIdentity(
-                    null, "ns", "web", null, null, List.of(), null, null, false, null, null))
+                    null, "ns", "web", null, null, List.of(), null, null, false, null, null,
+                    List.of()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("uid");
     assertThatThrownBy(
             () ->
                 new PodIdentity(
-                    "uid", null, "web", null, null, List.of(), null, null, false, null, null))
+                    "uid", null, "web", null, null, List.of(), null, null, false, null, null,
+                    List.of()))
         .hasMessage("namespace");
     assertThatThrownBy(
             () ->
                 new PodIdentity(
-                    "uid", "ns", null, null, null, List.of(), null, null, false, null, null))
+                    "uid", "ns", null, null, null, List.of(), null, null, false, null, null,
+                    List.of()))
         .hasMessage("name");
   }
 

@@ -155,6 +155,28 @@ class PodIpIndexTest {
   }
 
   @Test
+  void threeClaimantsOfOneIpDwindleToOneAndThenToNone() {
+    PodIdentity done = TestPods.running("ns", "done").withIp("10.0.0.5").succeeded().build();
+    PodIdentity a = TestPods.running("ns", "a").withIp("10.0.0.5").build();
+    PodIdentity b = TestPods.running("ns", "b").withIp("10.0.0.5").build();
+    index.upsert(done);
+    index.upsert(a);
+    index.upsert(b);
+    assertThat(index.lookup(ip("10.0.0.5"), NOW)).isInstanceOf(PodLookup.Ambiguous.class);
+
+    index.remove(a.uid());
+    assertThat(index.lookup(ip("10.0.0.5"), NOW)).isEqualTo(new PodLookup.Found(b));
+    index.remove(b.uid());
+    assertThat(index.lookup(ip("10.0.0.5"), NOW))
+        .isInstanceOfSatisfying(
+            PodLookup.NotFound.class,
+            notFound -> assertThat(notFound.reason()).contains("no pod that may hold"));
+    index.remove(done.uid());
+    assertThat(index.lookup(ip("10.0.0.5"), NOW))
+        .isEqualTo(new PodLookup.NotFound("no pod holds 10.0.0.5"));
+  }
+
+  @Test
   void explainsWhyTheOnlyHolderOfAnIpMayNotHaveCredentials() {
     index.upsert(TestPods.running("ns", "job").withIp("10.0.0.9").succeeded().build());
 

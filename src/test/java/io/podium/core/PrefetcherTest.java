@@ -95,7 +95,8 @@ class PrefetcherTest {
     assertThat(issuer.calls()).isZero();
 
     permit("shop", "web");
-    prefetcher.namespaceChanged("shop");
+    // The source tells the namespace's pods again.
+    prefetcher.podUpserted(web);
 
     assertThat(issuer.calls(sessionOf(web))).isEqualTo(1);
   }

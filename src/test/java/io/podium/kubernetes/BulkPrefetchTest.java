@@ -84,9 +84,6 @@ class BulkPrefetchTest {
 
           @Override
           public void podRemoved(PodIdentity pod) {}
-
-          @Override
-          public void namespaceChanged(String namespace) {}
         });
     fixture.start();
 

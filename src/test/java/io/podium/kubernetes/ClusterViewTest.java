@@ -3,6 +3,7 @@ package io.podium.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.podium.core.PodChangeListener;
 import io.podium.core.PodIdentity;
 import io.podium.core.PodIpIndex;
 import io.podium.core.PodLookup;
@@ -13,6 +14,8 @@ import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
 import io.podium.testing.TestPods;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -122,17 +125,66 @@ class ClusterViewTest {
     String key = store.getKey(first);
     store.put(key, first);
     view.podChanged(first);
-    store.put(key, second);
-    view.podChanged(second);
+    // As fabric8 reports it: an update whose old object is the store's stub of the first pod.
+    view.podUpdated(store.put(key, second), second);
 
     assertThat(lookup("10.0.0.5")).isInstanceOf(PodLookup.NotFound.class);
     assertThat(lookup("10.0.0.6")).isInstanceOf(PodLookup.Found.class);
+    assertThat(index.pods()).hasSize(1);
 
-    // A re-list that no longer finds the pod deletes the store's stub: namespace and name only.
+    // A re-list that no longer finds the pod deletes the store's stub: metadata only.
     Pod stub = store.remove(key);
-    stub.getMetadata().setUid(null);
+    assertThat(stub.getSpec()).isNull();
     view.podDeleted(stub);
     assertThat(lookup("10.0.0.6")).isInstanceOf(PodLookup.NotFound.class);
     assertThat(index.pods()).isEmpty();
+  }
+
+  /** Records what a listener hears, as {@code upserted ns/name} and {@code removed ns/name}. */
+  private static final class Recording implements PodChangeListener {
+    final List<String> heard = new ArrayList<>();
+
+    @Override
+    public void podUpserted(PodIdentity pod) {
+      heard.add("upserted " + pod.qualifiedName());
+    }
+
+    @Override
+    public void podRemoved(PodIdentity pod) {
+      heard.add("removed " + pod.qualifiedName());
+    }
+  }
+
+  @Test
+  void aNamespacePolicyChangeTellsThatNamespacesPodsAgainAndNoOthers() {
+    view.podChanged(ApiObjects.pod("shop", "web").ip("10.0.0.5").build());
+    view.podChanged(ApiObjects.pod("bank", "vault").ip("10.0.0.6").build());
+    Recording listener = new Recording();
+    view.addListener(listener);
+    listener.heard.clear();
+
+    view.namespaceChanged(ApiObjects.namespace("shop", "shop-.*"));
+    assertThat(listener.heard).containsExactly("upserted shop/web");
+
+    // The same policy again changes nothing: nothing is told.
+    view.namespaceChanged(ApiObjects.namespace("shop", "shop-.*"));
+    assertThat(listener.heard).containsExactly("upserted shop/web");
+  }
+
+  @Test
+  void retellsEveryPodToAListenerAndNothingToOneItDoesNotHaveYet() {
+    var vault = ApiObjects.pod("bank", "vault").ip("10.0.0.6");
+    view.podChanged(ApiObjects.pod("shop", "web").ip("10.0.0.5").build());
+    view.podChanged(vault.build());
+    Recording listener = new Recording();
+
+    view.retell(listener);
+    assertThat(listener.heard).isEmpty();
+
+    view.addListener(listener);
+    listener.heard.clear();
+    view.podDeleted(vault.build());
+    view.retell(listener);
+    assertThat(listener.heard).containsExactly("removed bank/vault", "upserted shop/web");
   }
 }

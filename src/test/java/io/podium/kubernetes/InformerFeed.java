@@ -54,12 +54,20 @@ public final class InformerFeed {
 
   /** A pod added or changed, as a list or a watch delivers it. */
   public void pod(Pod pod) {
-    pods.put(pods.getKey(pod), pod);
-    view.podChanged(pod);
+    Pod before = pods.put(pods.getKey(pod), pod);
+    if (before == null) {
+      view.podChanged(pod);
+    } else {
+      view.podUpdated(before, pod);
+    }
   }
 
   public void addListener(PodChangeListener listener) {
     view.addListener(listener);
+  }
+
+  public void retell(PodChangeListener listener) {
+    view.retell(listener);
   }
 
   public NamespacePolicy namespacePolicy(String namespace) {

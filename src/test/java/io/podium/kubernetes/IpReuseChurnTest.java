@@ -122,9 +122,6 @@ class IpReuseChurnTest {
           public void podRemoved(PodIdentity pod) {
             changes.add(new Change(true, pod));
           }
-
-          @Override
-          public void namespaceChanged(String namespace) {}
         });
     InetAddress ip = TestPods.ip(IP);
     List<Thread> requesters = new ArrayList<>();

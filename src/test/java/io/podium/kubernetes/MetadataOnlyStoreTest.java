@@ -69,4 +69,41 @@ class MetadataOnlyStoreTest {
     assertThat(stored.getUid()).isEqualTo("u-1");
     assertThat(stored.getResourceVersion()).isEqualTo("7");
   }
+
+  @Test
+  void handsBackEveryResourceVersionExactlyAsReceivedWhateverItsForm() {
+    for (String version :
+        new String[] {"0", "7", "123456789012345678", "1234567890123456789", "007", "-1", "a1"}) {
+      Pod pod = withVersion(ApiObjects.pod("shop", "web-" + version).build(), version);
+      pods.put(pods.getKey(pod), pod);
+      assertThat(pods.get(pods.getKey(pod)).getMetadata().getResourceVersion())
+          .as("resourceVersion %s", version)
+          .isEqualTo(version);
+    }
+    Pod without = withVersion(ApiObjects.pod("shop", "no-version").build(), null);
+    pods.put(pods.getKey(without), without);
+    assertThat(pods.get("shop/no-version").getMetadata().getResourceVersion()).isNull();
+    Pod empty = withVersion(ApiObjects.pod("shop", "empty-version").build(), "");
+    pods.put(pods.getKey(empty), empty);
+    assertThat(pods.get("shop/empty-version").getMetadata().getResourceVersion()).isEmpty();
+  }
+
+  @Test
+  void keepsTheObjectsOwnNameAndOneInstanceOfEachNamespace() {
+    Pod web = ApiObjects.pod("shop", "web-0").build();
+    Pod db = ApiObjects.pod(new String("shop"), "db-0").build();
+    pods.put(pods.getKey(web), web);
+    pods.put(pods.getKey(db), db);
+
+    // values() reads the entries as stored.
+    Pod storedWeb =
+        pods.values().filter(p -> p.getMetadata().getName().equals("web-0")).findFirst().get();
+    Pod storedDb =
+        pods.values().filter(p -> p.getMetadata().getName().equals("db-0")).findFirst().get();
+    // The projection keeps the object's name too: stored once, not once more by the store.
+    assertThat(storedWeb.getMetadata().getName()).isSameAs(web.getMetadata().getName());
+    assertThat(storedDb.getMetadata().getNamespace())
+        .isSameAs(storedWeb.getMetadata().getNamespace());
+    assertThat(pods.keySet()).containsExactlyInAnyOrder("shop/web-0", "shop/db-0");
+  }
 }

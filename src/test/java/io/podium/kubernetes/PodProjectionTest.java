@@ -13,6 +13,7 @@ import io.podium.core.PodPhase;
 import io.podium.testing.LogCapture;
 import io.podium.testing.TestPods;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,7 +74,8 @@ class PodProjectionTest {
                 null,
                 false,
                 new PodAnnotations("reader", "ext-1", "web-session"),
-                ROLE_ARN));
+                ROLE_ARN,
+                List.of()));
   }
 
   @Test

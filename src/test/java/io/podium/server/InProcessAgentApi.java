@@ -154,8 +154,13 @@ final class InProcessAgentApi implements AutoCloseable {
   void permit(String namespace, String regex) {
     directory.namespaces.put(
         namespace, NamespacePolicy.compile(namespace, regex, AllowedRoles.ABSENT, BASE));
-    hub.namespaceChanged(namespace);
-    prefetcher.namespaceChanged(namespace);
+    // As a pod source does: the namespace's pods are told again, to be judged anew.
+    for (PodIdentity pod : directory.index.pods()) {
+      if (pod.namespace().equals(namespace)) {
+        hub.podUpserted(pod);
+        prefetcher.podUpserted(pod);
+      }
+    }
   }
 
   @Override

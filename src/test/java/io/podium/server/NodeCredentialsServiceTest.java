@@ -373,6 +373,43 @@ class NodeCredentialsServiceTest {
   }
 
   @Test
+  void aPodScheduledAfterItAppearedReachesItsNodeOnlyThenAndLeavesNothingBehind() {
+    api.permit("shop", "shop-.*");
+    RecordingObserver<WatchEvent> events = watch("node-a");
+    int subscribed = events.received.size();
+    PodIdentity unscheduled =
+        TestPods.pending("shop", "web").onNode(null).withoutIp().withRole("shop-web").build();
+    api.add(unscheduled);
+    assertThat(events.received).hasSize(subscribed);
+
+    PodIdentity scheduled =
+        TestPods.running("shop", "web")
+            .onNode("node-a")
+            .withIp("10.0.1.5")
+            .withRole("shop-web")
+            .build();
+    assertThat(scheduled.uid()).isEqualTo(unscheduled.uid());
+    api.add(scheduled);
+    List<WatchEvent> after = events.received.subList(subscribed, events.received.size());
+    assertThat(after)
+        .extracting(WatchEvent::getEventCase)
+        .containsExactly(WatchEvent.EventCase.POD, WatchEvent.EventCase.CREDENTIALS);
+    assertThat(after.getFirst().getPod().getNode()).isEqualTo("node-a");
+    var credentials = after.getLast().getCredentials();
+
+    api.remove(scheduled);
+    assertThat(events.received.getLast().getPodRemoved().getUid()).isEqualTo(scheduled.uid());
+    // Neither the scheduled pod nor the record of it without a node is left: a later agent hears
+    // no pod, and a refresh of the session goes nowhere.
+    RecordingObserver<WatchEvent> later = watch("node-a");
+    assertThat(podNames(later)).isEmpty();
+    int before = events.received.size();
+    var permitted = (RoleOutcome.Permitted) api.hub.decide(scheduled);
+    api.hub.credentialsIssued(permitted.request(), credentials);
+    assertThat(events.received).hasSize(before);
+  }
+
+  @Test
   void refusesCallsWithUnavailableUntilThePodSourceHasSynced() {
     api.ready.set(false);
 

@@ -88,6 +88,8 @@ class ShardedStsIT {
     final StsCredentialIssuer issuer;
     final CredentialBroker<SessionCredentials> broker;
     final OwnedPrefetch prefetch;
+    // The pods this replica's pod source has told: what it tells again when ownership moves.
+    final List<PodIdentity> told = new ArrayList<>();
     boolean alive = true;
 
     Replica(String id, boolean sharded) {
@@ -125,7 +127,8 @@ class ShardedStsIT {
               new Prefetcher(broker, decider, namespaces, clock),
               decider,
               namespaces,
-              sharded ? new RendezvousOwnership(leases) : SessionOwnership.ALL);
+              sharded ? new RendezvousOwnership(leases) : SessionOwnership.ALL,
+              listener -> told.forEach(listener::podUpserted));
     }
 
     boolean holds(SessionRequest session) {
@@ -179,7 +182,10 @@ class ShardedStsIT {
           .contains(java.util.Set.of("replica-1", "replica-2", "replica-3"));
     }
     for (Replica replica : replicas) {
-      pods.forEach(replica.prefetch::podUpserted);
+      for (PodIdentity pod : pods) {
+        replica.told.add(pod);
+        replica.prefetch.podUpserted(pod);
+      }
     }
   }
 

@@ -308,7 +308,8 @@ public final class TestPods {
           deletionTimestamp,
           hostNetwork,
           annotations,
-          serviceAccountRoleArn);
+          serviceAccountRoleArn,
+          List.of());
     }
   }
 }

@@ -6,6 +6,7 @@ import io.podium.core.PodAnnotations;
 import io.podium.core.PodIdentity;
 import io.podium.core.PodPhase;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TestPodsTest {
@@ -59,7 +60,8 @@ class TestPodsTest {
                 deadline,
                 true,
                 new PodAnnotations("reader", "ext-1", "s-1"),
-                "arn:aws:iam::123456789012:role/sa"));
+                "arn:aws:iam::123456789012:role/sa",
+                List.of()));
   }
 
   @Test
