@@ -14,7 +14,8 @@
 # Writes bench/results/first-credentials-<time>.json. --smoke: seconds, proves it works.
 #
 # Environment: FIRST_PODS (1000), FIRST_WARMUP (100), FIRST_RATE (pods added per second, 15),
-# FIRST_MODES ("standalone agent-server"), BENCH_JVM_OPTS (the harness JVM's flags), BENCH_RESULTS.
+# FIRST_MODES ("standalone agent-server"), FIRST_STS_RATE_LIMIT (Podium's --sts-rate-limit; its
+# default when unset), BENCH_JVM_OPTS (the harness JVM's flags), BENCH_RESULTS.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -26,6 +27,8 @@ else
   pods=${FIRST_PODS:-1000} warmup=${FIRST_WARMUP:-100} rate=${FIRST_RATE:-15}
 fi
 modes=${FIRST_MODES:-standalone agent-server}
+declare -a limit_args=()
+[ -n "${FIRST_STS_RATE_LIMIT:-}" ] && limit_args=(--sts-rate-limit "$FIRST_STS_RATE_LIMIT")
 
 all="{}"
 for mode in $modes; do
@@ -36,7 +39,7 @@ for mode in $modes; do
   env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS -cp "$classpath" \
     io.podium.bench.FirstCredentials --mode "$mode" --jar "$jar" --work "$BENCH_WORK/$mode" \
     --out "$BENCH_WORK/$mode.json" --pods "$pods" --warmup "$warmup" --pods-per-second "$rate" \
-    --sts-latency-ms 50-150 >"$BENCH_WORK/$mode-harness.log" 2>&1 ||
+    --sts-latency-ms 50-150 ${limit_args[@]+"${limit_args[@]}"} >"$BENCH_WORK/$mode-harness.log" 2>&1 ||
     die "$mode: the harness failed: $(tail -40 "$BENCH_WORK/$mode-harness.log")"
   grep '^\[first-credentials\]' "$BENCH_WORK/$mode-harness.log" >&2 || true
   figures=$(cat "$BENCH_WORK/$mode.json")
@@ -54,7 +57,8 @@ print(f"time to first credentials ({r['cpus']} CPUs, load {' '.join(r['loadavg']
       f"{', SMOKE: figures mean nothing' if r['smoke'] else ''})")
 for mode, f in r["figures"].items():
     b = f["beyond_sts_ms"]
-    print(f"  {mode}: {f['served']}/{f['pods']} pods served, {f['pods_per_second']} pods/s added")
+    print(f"  {mode}: {f['served']}/{f['pods']} pods served, {f['pods_per_second']} pods/s added,"
+          f" --sts-rate-limit {f.get('sts_rate_limit', 'default')}")
     if b:
         print(f"    beyond STS ms   p50 {b['p50']}  p90 {b['p90']}  p99 {b['p99']}  max {b['max']}"
               f"  ({'ok' if b['p99'] <= 100 else 'MISSED'} p99 <= 100)")

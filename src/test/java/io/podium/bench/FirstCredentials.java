@@ -77,7 +77,8 @@ public final class FirstCredentials {
       int warmup,
       double podsPerSecond,
       Duration stsMin,
-      Duration stsMax) {
+      Duration stsMax,
+      String stsRateLimit) {
 
     static Options parse(String[] args) {
       Map<String, String> given = new LinkedHashMap<>();
@@ -104,7 +105,8 @@ public final class FirstCredentials {
           Integer.parseInt(given.getOrDefault("warmup", "100")),
           Double.parseDouble(given.getOrDefault("pods-per-second", "15")),
           Duration.ofMillis(Long.parseLong(latency[0])),
-          Duration.ofMillis(Long.parseLong(latency[latency.length - 1])));
+          Duration.ofMillis(Long.parseLong(latency[latency.length - 1])),
+          given.get("sts-rate-limit"));
     }
 
     private static String require(Map<String, String> given, String name) {
@@ -166,7 +168,9 @@ public final class FirstCredentials {
         case "standalone" -> {
           PodiumProcess standalone =
               PodiumProcess.start(
-                  options.work(), standaloneArgs(kubeconfig, stsPort, imdsPort), awsKeys);
+                  options.work(),
+                  withRateLimit(standaloneArgs(kubeconfig, stsPort, imdsPort), options),
+                  awsKeys);
           processes.add(standalone);
           standalone.awaitListening(imdsPort, Duration.ofSeconds(120));
         }
@@ -176,7 +180,8 @@ public final class FirstCredentials {
           PodiumProcess server =
               PodiumProcess.start(
                   options.work(),
-                  serverArgs(options.work(), kubeconfig, stsPort, serverPort),
+                  withRateLimit(
+                      serverArgs(options.work(), kubeconfig, stsPort, serverPort), options),
                   awsKeys);
           processes.add(server);
           PodiumProcess agent =
@@ -410,6 +415,8 @@ public final class FirstCredentials {
     figures.put("pods", results.size());
     figures.put("pods_per_second", options.podsPerSecond());
     figures.put(
+        "sts_rate_limit", options.stsRateLimit() == null ? "default" : options.stsRateLimit());
+    figures.put(
         "sts_latency_ms", List.of(options.stsMin().toMillis(), options.stsMax().toMillis()));
     figures.put("served", total.size());
     figures.put("beyond_sts_ms", percentiles(beyondSts));
@@ -452,6 +459,16 @@ public final class FirstCredentials {
 
   private static double round(double value) {
     return Math.round(value * 10) / 10.0;
+  }
+
+  /** {@code args} with {@code --sts-rate-limit} when the run sets one (else Podium's default). */
+  private static List<String> withRateLimit(List<String> args, Options options) {
+    if (options.stsRateLimit() == null) {
+      return args;
+    }
+    List<String> with = new ArrayList<>(args);
+    with.addAll(List.of("--sts-rate-limit", options.stsRateLimit()));
+    return with;
   }
 
   private static List<String> standaloneArgs(Path kubeconfig, int stsPort, int imdsPort) {
