@@ -120,11 +120,12 @@ final class CredentialOptions {
   @Option(
       names = "--sts-rate-limit",
       paramLabel = "CALLS_PER_SECOND",
-      defaultValue = "20",
+      defaultValue = "100",
       description =
-          "STS calls a second across all sessions; callers who wait go first, then prefetches,"
-              + " then refreshes (default: ${DEFAULT-VALUE}).")
-  double stsRateLimit = 20;
+          "Most STS calls a second across all sessions, burst twice that; halved each second STS"
+              + " throttles, a tenth given back each second it does not. Callers who wait go first,"
+              + " then prefetches, then refreshes (default: ${DEFAULT-VALUE}).")
+  double stsRateLimit = BrokerSettings.DEFAULT_STS_CALLS_PER_SECOND;
 
   @Option(
       names = "--sts-wait",

@@ -108,6 +108,7 @@ final class ServerProcess implements AutoCloseable {
               new Random());
       brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
       brokerMetrics.watchPrefetches(broker::pendingPrefetches);
+      brokerMetrics.watchStsRate(broker::stsCallRate);
 
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);

@@ -133,6 +133,7 @@ final class StandaloneProcess implements AutoCloseable {
               new Random());
       brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
       brokerMetrics.watchPrefetches(broker::pendingPrefetches);
+      brokerMetrics.watchStsRate(broker::stsCallRate);
 
       CallerCredentials<ImdsDocuments> callers =
           switch (config.pods()) {

@@ -27,6 +27,12 @@ public record BrokerSettings(
     Duration idleTimeout,
     Duration outageFloor) {
 
+  /**
+   * A burst of new pods with their own sessions costs one call each; STS's own throttling, not this
+   * ceiling, should be what slows them (the broker halves its rate when STS throttles).
+   */
+  public static final double DEFAULT_STS_CALLS_PER_SECOND = 100;
+
   public BrokerSettings {
     if (stsCallsPerSecond <= 0 || stsBurst < 1 || maxConcurrentCalls < 1) {
       throw new IllegalArgumentException(
@@ -41,15 +47,18 @@ public record BrokerSettings(
     }
   }
 
-  /** Defaults: 1 h sessions, 20 min minimum, 30 s negative cache, 20 STS calls/s. */
+  /**
+   * Defaults: 1 h sessions, 20 min minimum, 30 s negative cache, 100 STS calls/s (lowered while
+   * STS throttles) with a burst of 200.
+   */
   public static BrokerSettings defaults(SessionDurations durations) {
     return new BrokerSettings(
         durations,
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         Duration.ofSeconds(60),
-        20,
-        40,
+        DEFAULT_STS_CALLS_PER_SECOND,
+        (int) (2 * DEFAULT_STS_CALLS_PER_SECOND),
         16,
         durations.session(),
         Duration.ofMinutes(1));

@@ -184,6 +184,11 @@ public final class CredentialBroker<R> {
     return calls.queued();
   }
 
+  /** STS calls a second allowed now: the configured limit, or less while STS throttles. */
+  public double stsCallRate() {
+    return calls.currentRate();
+  }
+
   /**
    * Prefetches asked for and not finished: sessions a pod holds whose first STS call is queued
    * behind the rate limit or in flight. Each session counts once, however many pods hold it.
@@ -234,6 +239,9 @@ public final class CredentialBroker<R> {
       succeeded(session, new CachedCredentials<>(session.request, issued, obtainedAt, rendered));
     } catch (StsCallException e) {
       observer.stsCall(Duration.between(started, clock.instant()), e);
+      if (e instanceof StsCallException.Throttled) {
+        calls.throttled();
+      }
       failed(session, e);
     } catch (RuntimeException e) {
       // A bug in a renderer or an adapter must not leave callers waiting forever.

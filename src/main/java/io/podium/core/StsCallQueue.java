@@ -2,6 +2,7 @@ package io.podium.core;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * first, then prefetches for new pods, then refreshes, then retries of failed sessions. Nothing is
  * dropped: each session has at most one call queued, so the queue is bounded by the number of
  * sessions.
+ *
+ * <p>The rate limit is a ceiling that adapts to STS: when STS throttles a call (after the SDK's own
+ * retries), the rate halves, at most once a second and never below {@value #FLOOR_PER_SECOND} call
+ * a second (or the ceiling, if lower), and the burst saved up is dropped; every second without
+ * throttling then gives back a tenth of the ceiling. So a burst of new pods is not held to a rate
+ * chosen for the worst case, and an account whose STS quota other applications share is not pressed
+ * harder once STS says it is busy.
  */
 final class StsCallQueue {
 
@@ -49,7 +57,15 @@ final class StsCallQueue {
   private final int maxConcurrent;
   private final Scheduler scheduler;
   private final Clock clock;
+  static final double FLOOR_PER_SECOND = 1;
+
   private final TokenBucket bucket;
+  private final double ceiling;
+  private final double floor;
+  // Guarded by this.
+  private double rate;
+  private Instant lastCut;
+  private Instant lastRaise;
   private final Map<Priority, ArrayDeque<Call>> queues = new EnumMap<>(Priority.class);
   private int running;
   private int waiting;
@@ -67,6 +83,11 @@ final class StsCallQueue {
     this.scheduler = scheduler;
     this.clock = clock;
     this.bucket = new TokenBucket(callsPerSecond, burst, clock.instant());
+    this.ceiling = callsPerSecond;
+    this.floor = Math.min(FLOOR_PER_SECOND, callsPerSecond);
+    this.rate = callsPerSecond;
+    this.lastCut = Instant.MIN;
+    this.lastRaise = clock.instant();
     for (Priority priority : Priority.values()) {
       queues.put(priority, new ArrayDeque<>());
     }
@@ -87,6 +108,36 @@ final class StsCallQueue {
     }
   }
 
+  /**
+   * STS throttled a call even after the SDK's retries: halves the rate, unless it was cut less than
+   * a second ago (the calls already in flight are throttled for the same reason).
+   */
+  void throttled() {
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (Duration.between(lastCut, now).compareTo(Duration.ofSeconds(1)) < 0) {
+        return;
+      }
+      double before = rate;
+      rate = Math.max(floor, rate / 2);
+      bucket.setRate(rate, now);
+      bucket.drain(now);
+      lastCut = now;
+      lastRaise = now;
+      log.warn(
+          "STS is throttling: slowing STS calls from {} to {} a second (--sts-rate-limit {})",
+          round(before),
+          round(rate),
+          round(ceiling));
+    }
+  }
+
+  /** The rate calls may start at now: the configured limit, or less while STS throttles. */
+  synchronized double currentRate() {
+    recover(clock.instant());
+    return rate;
+  }
+
   /** Calls queued and not yet started (a promoted call may count twice). */
   synchronized int queued() {
     return waiting;
@@ -103,6 +154,7 @@ final class StsCallQueue {
         if (queue == null) {
           return;
         }
+        recover(clock.instant());
         if (!bucket.tryTake(clock.instant())) {
           scheduleWakeUp(bucket.untilNext(clock.instant()));
           return;
@@ -149,6 +201,27 @@ final class StsCallQueue {
       }
     }
     return null;
+  }
+
+  /** Gives back a tenth of the ceiling for every whole second since the last change; holds this. */
+  private void recover(Instant now) {
+    if (rate >= ceiling) {
+      return;
+    }
+    long seconds = Duration.between(lastRaise, now).toSeconds();
+    if (seconds < 1) {
+      return;
+    }
+    rate = Math.min(ceiling, rate + seconds * ceiling / 10);
+    bucket.setRate(rate, now);
+    lastRaise = lastRaise.plusSeconds(seconds);
+    if (rate >= ceiling) {
+      log.info("STS has stopped throttling: STS calls back to {} a second", round(ceiling));
+    }
+  }
+
+  private static double round(double callsPerSecond) {
+    return Math.round(callsPerSecond * 10) / 10.0;
   }
 
   private void scheduleWakeUp(Duration delay) {

@@ -6,7 +6,7 @@ import java.time.Instant;
 /** A token-bucket rate limit on a given clock time; not thread-safe (callers hold a lock). */
 final class TokenBucket {
 
-  private final double perSecond;
+  private double perSecond;
   private final double capacity;
   private double tokens;
   private Instant last;
@@ -34,6 +34,18 @@ final class TokenBucket {
       return Duration.ZERO;
     }
     return Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
+  }
+
+  /** From now on, refills at {@code newPerSecond}; the tokens saved up so far stay. */
+  void setRate(double newPerSecond, Instant now) {
+    refill(now);
+    perSecond = newPerSecond;
+  }
+
+  /** Drops the tokens saved up: the next call waits for a token refilled at the current rate. */
+  void drain(Instant now) {
+    refill(now);
+    tokens = Math.min(tokens, 0);
   }
 
   private void refill(Instant now) {

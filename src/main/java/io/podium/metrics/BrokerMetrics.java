@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -63,6 +64,19 @@ public final class BrokerMetrics implements BrokerObserver {
         .name("podium_sts_queued_calls")
         .help("STS calls waiting for the rate limit or a free slot")
         .callback(callback -> callback.call(queuedCalls.getAsInt()))
+        .register(registry);
+  }
+
+  /**
+   * Registers the gauge of the STS rate limit in force (lower than configured while STS throttles);
+   * called once the broker exists.
+   */
+  public void watchStsRate(DoubleSupplier callsPerSecond) {
+    GaugeWithCallback.builder()
+        .name("podium_sts_rate_limit_calls_per_second")
+        .help(
+            "STS calls a second the broker allows now: --sts-rate-limit, less while STS throttles")
+        .callback(callback -> callback.call(callsPerSecond.getAsDouble()))
         .register(registry);
   }
 

@@ -407,6 +407,78 @@ class CredentialBrokerTest {
     assertThat(issuer.calls()).isEqualTo(2);
   }
 
+  private static BrokerSettings rateLimited(double callsPerSecond, int burst) {
+    return new BrokerSettings(
+        DURATIONS,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(60),
+        callsPerSecond,
+        burst,
+        16,
+        DURATIONS.session(),
+        Duration.ofMinutes(1));
+  }
+
+  private static StsCallException.Throttled throttled() {
+    return new StsCallException.Throttled("Throttling", "Rate exceeded", null);
+  }
+
+  @Test
+  void stsThrottlingHalvesTheRateOnceASecondAndQuietSecondsGiveItBack() {
+    CredentialBroker<String> broker = broker(rateLimited(10, 10), DIRECT);
+    assertThat(broker.stsCallRate()).isEqualTo(10.0);
+
+    issuer.failWith(CredentialBrokerTest::throttled);
+    broker.hold(session("a"));
+    assertThat(broker.stsCallRate()).isEqualTo(5.0);
+    // Throttled again within the second (calls in flight meet the same busy STS): no second cut.
+    broker.hold(session("b"));
+    scheduler.advance(Duration.ofMillis(200));
+    assertThat(issuer.calls()).isEqualTo(2);
+    assertThat(broker.stsCallRate()).isEqualTo(5.0);
+
+    issuer.failWith(null);
+    scheduler.advance(Duration.ofMillis(800));
+    assertThat(broker.stsCallRate()).isEqualTo(6.0);
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(broker.stsCallRate()).isEqualTo(10.0);
+  }
+
+  @Test
+  void afterThrottlingCallsStartAtTheLowerRateWithoutTheSavedUpBurst() {
+    CredentialBroker<String> broker = broker(rateLimited(10, 10), DIRECT);
+    issuer.failWith(CredentialBrokerTest::throttled);
+    broker.hold(session("throttled"));
+    issuer.failWith(null);
+
+    for (int i = 0; i < 20; i++) {
+      broker.hold(session("new-" + i));
+    }
+    for (int step = 0; step < 9; step++) {
+      scheduler.advance(Duration.ofMillis(100));
+    }
+
+    // 5 calls a second and no burst: 4 calls in 0.9 s (at 10 a second with the 9 tokens left,
+    // 18 would have started).
+    int started = 0;
+    for (int i = 0; i < 20; i++) {
+      started += issuer.calls(session("new-" + i));
+    }
+    assertThat(started).isBetween(3, 5);
+  }
+
+  @Test
+  void stsThrottlingNeverSlowsCallsBelowOneASecond() {
+    CredentialBroker<String> broker = broker(rateLimited(3, 3), DIRECT);
+    issuer.failWith(CredentialBrokerTest::throttled);
+    for (int second = 0; second < 5; second++) {
+      broker.hold(session("s-" + second));
+      scheduler.advance(Duration.ofSeconds(1));
+    }
+    assertThat(broker.stsCallRate()).isEqualTo(1.0);
+  }
+
   @Test
   void distinctSessionInputsNeverShareCredentials() throws Exception {
     CredentialBroker<String> broker = directBroker();
