@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -55,8 +56,9 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>{@code GET /api/v1/pods}, {@code /api/v1/namespaces} and {@code /api/v1/serviceaccounts}
  *       (all namespaces) in pages: {@code limit} objects at most, with a {@code continue} token
- *       while more remain. Each page is built when it is asked for, pod {@code i} from {@link
- *       Contents#pod}, so a 100,000-pod cluster never exists at once, as objects or as JSON;
+ *       while more remain. Each page is built when it is asked for (the next one while the client
+ *       reads it), pod {@code i} from {@link Contents#pod}, so a 100,000-pod cluster never exists
+ *       at once, as objects or as JSON;
  *   <li>watches of the same three, over WebSocket (fabric8 8.0 opens its watches that way and falls
  *       back to HTTP streaming only when the server refuses the upgrade). They stay open; {@link
  *       #addPods} sends further pods as ADDED events on the pod watch, each as soon as the previous
@@ -99,6 +101,8 @@ public final class PagingApiServer implements AutoCloseable {
   }
 
   private static final long RESOURCE_VERSION_BASE = 1_000_000_000L;
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   private final KubernetesMockServer server;
   private final PagingDispatcher dispatcher;
@@ -145,15 +149,44 @@ public final class PagingApiServer implements AutoCloseable {
   }
 
   /**
-   * Nanoseconds this server spent building and serialising list pages (its own share of a list).
+   * Nanoseconds this server spent building and serialising list pages, partly while the client read
+   * the page before (see {@link #listPageWaitNanos}).
    */
   public long listPageNanos() {
     return dispatcher.pageNanos.get();
   }
 
+  /**
+   * Nanoseconds list requests waited for their page to be built: the server's share of a list's
+   * time, the rest being the client's (and the connection's).
+   */
+  public long listPageWaitNanos() {
+    return dispatcher.pageWaitNanos.get();
+  }
+
+  /** CPU nanoseconds this server spent building and serialising list pages. */
+  public long listPageCpuNanos() {
+    return dispatcher.pageCpuNanos.get();
+  }
+
+  /** CPU nanoseconds this server spent building and serialising watch events. */
+  public long watchEventCpuNanos() {
+    return dispatcher.eventCpuNanos.get();
+  }
+
+  /** Bytes of JSON in the list pages served so far. */
+  public long listPageBytes() {
+    return dispatcher.pageBytes.get();
+  }
+
   /** Nanoseconds this server spent building and serialising watch events. */
   public long watchEventNanos() {
     return dispatcher.eventNanos.get();
+  }
+
+  /** Watches open now. */
+  public int openWatches() {
+    return dispatcher.watches.size();
   }
 
   /** How many pods the server holds now: listed ones and those added since. */
@@ -171,11 +204,13 @@ public final class PagingApiServer implements AutoCloseable {
         socket -> {
           for (int n = 0; n < count; n++) {
             long started = System.nanoTime();
+            long cpu = CPU.getCurrentThreadCpuTime();
             int index = dispatcher.pods.get();
             String event =
                 dispatcher.json.asJson(
                     new WatchEvent(dispatcher.contents.pod().apply(index), "ADDED"));
             dispatcher.eventNanos.addAndGet(System.nanoTime() - started);
+            dispatcher.eventCpuNanos.addAndGet(CPU.getCurrentThreadCpuTime() - cpu);
             // The mock web server's send waits, off its event loop, until the frame is written.
             if (!socket.send(event)) {
               throw new IllegalStateException("the pod watch closed after " + n + " added pods");
@@ -189,6 +224,7 @@ public final class PagingApiServer implements AutoCloseable {
   @Override
   public void close() {
     senders.shutdownNow();
+    dispatcher.builder.shutdownNow();
     // Closing the watches from this side first, as KubernetesApiMock does: the server's shutdown
     // otherwise waits for clients to close their web sockets.
     for (WebSocket socket : dispatcher.watches) {
@@ -200,6 +236,9 @@ public final class PagingApiServer implements AutoCloseable {
       System.err.println("paging API server did not stop cleanly: " + e.getMessage());
     }
   }
+
+  /** A page of a collection: objects {@code from} to {@code to} of a list of {@code end}. */
+  private record PageKey(String path, int from, int to, int end) {}
 
   /** One listable, watchable collection. */
   private record Collection<T extends HasMetadata>(
@@ -226,6 +265,14 @@ public final class PagingApiServer implements AutoCloseable {
     final AtomicInteger podListPages = new AtomicInteger();
     final AtomicLong firstPodList = new AtomicLong();
     final AtomicLong pageNanos = new AtomicLong();
+    final AtomicLong pageWaitNanos = new AtomicLong();
+    final AtomicLong pageCpuNanos = new AtomicLong();
+    final AtomicLong eventCpuNanos = new AtomicLong();
+    final Map<PageKey, CompletableFuture<byte[]>> prepared = new ConcurrentHashMap<>();
+    final ExecutorService builder =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("paging-api-pages").daemon().factory());
+    final AtomicLong pageBytes = new AtomicLong();
     final AtomicLong eventNanos = new AtomicLong();
 
     PagingDispatcher(Contents contents) {
@@ -275,8 +322,8 @@ public final class PagingApiServer implements AutoCloseable {
         podListPages.incrementAndGet();
       }
       long started = System.nanoTime();
-      MockResponse response = page(collection, url);
-      pageNanos.addAndGet(System.nanoTime() - started);
+      MockResponse response = page(url.encodedPath(), collection, url);
+      pageWaitNanos.addAndGet(System.nanoTime() - started);
       return response;
     }
 
@@ -285,7 +332,7 @@ public final class PagingApiServer implements AutoCloseable {
      * within the end the first page fixed (later additions go to later lists, as on an API server
      * whose continued list is a snapshot).
      */
-    private MockResponse page(Collection<?> collection, HttpUrl url) {
+    private MockResponse page(String path, Collection<?> collection, HttpUrl url) {
       int from = 0;
       int end = collection.size().getAsInt();
       String token = url.queryParameter("continue");
@@ -313,17 +360,38 @@ public final class PagingApiServer implements AutoCloseable {
           return status(400, "BadRequest", "limit is not a number: " + limit);
         }
       }
-      ListMetaBuilder meta =
-          new ListMetaBuilder().withResourceVersion(Long.toString(RESOURCE_VERSION_BASE + end));
+      PageKey key = new PageKey(path, from, to, end);
+      CompletableFuture<byte[]> ready = prepared.remove(key);
+      byte[] body = ready == null ? body(collection, key) : ready.join();
       if (to < end) {
-        meta.withContinue(to + "/" + end).withRemainingItemCount((long) (end - to));
+        // The next page is built while the client reads this one, as an API server on another
+        // machine would; at most one page ahead, and only the one the token asks for.
+        PageKey next = new PageKey(path, to, Math.min(end, to + (to - from)), end);
+        prepared.put(next, CompletableFuture.supplyAsync(() -> body(collection, next), builder));
       }
-      byte[] body =
-          json.asJson(collection.page(from, to, meta.build())).getBytes(StandardCharsets.UTF_8);
       return new MockResponse()
           .setResponseCode(200)
           .setHeader("Content-Type", "application/json")
           .setBody(body);
+    }
+
+    private byte[] body(Collection<?> collection, PageKey page) {
+      long started = System.nanoTime();
+      long cpu = CPU.getCurrentThreadCpuTime();
+      ListMetaBuilder meta =
+          new ListMetaBuilder()
+              .withResourceVersion(Long.toString(RESOURCE_VERSION_BASE + page.end()));
+      if (page.to() < page.end()) {
+        meta.withContinue(page.to() + "/" + page.end())
+            .withRemainingItemCount((long) (page.end() - page.to()));
+      }
+      byte[] body =
+          json.asJson(collection.page(page.from(), page.to(), meta.build()))
+              .getBytes(StandardCharsets.UTF_8);
+      pageBytes.addAndGet(body.length);
+      pageNanos.addAndGet(System.nanoTime() - started);
+      pageCpuNanos.addAndGet(CPU.getCurrentThreadCpuTime() - cpu);
+      return body;
     }
 
     private MockResponse status(int code, String reason, String message) {
