@@ -46,6 +46,7 @@ print(f"    {i['watched_pods']} more over the watch (WebSocket) in {i['watch_sec
       f" ({i['watch_pods_per_cpu_second_without_api_server_serialising']} per CPU s without the stand-in's serialising)")
 feed = i.get("same_pods_fed_to_store_and_view_bytes_per_pod")
 print(f"    the directory's live heap: {i['directory_bytes_per_pod']} B per tracked pod"
+      f" ({i['directory_bytes_per_pod_of_which_heap_fillers']} B of it G1 filler arrays)"
       + (f" (the same manifests through store and view alone: {feed} B/pod)" if feed is not None else ""))
 def cluster(name, c):
     print(f"  {name}: {c['pods']} pods on {c['nodes']} nodes, {c['sessions']} sessions, {c['streams']} agent streams")

@@ -67,10 +67,11 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
 
     /**
      * The page size of kube-apiserver's own clients (client-go's pager and reflector ask for 500):
-     * a server tracking every pod of a 100,000-pod cluster then receives 200 responses of about 2
-     * MB of JSON each, each parsed and applied before the next is requested, instead of one
-     * response of hundreds of MB that the client would hold whole. Larger pages save little (the
-     * round trips are a small part of a list); much smaller ones multiply the requests.
+     * a server tracking every pod of a 100,000-pod cluster then receives 200 responses of about 1.5
+     * MB of JSON each (bench/scale.sh's pods: 3 KB each), each parsed and applied before the next
+     * is requested, instead of one response of some 300 MB that the client would hold whole. Larger
+     * pages save little (the round trips are a small part of a list); much smaller ones multiply
+     * the requests.
      */
     public static final long DEFAULT_LIST_PAGE_SIZE = 500;
 

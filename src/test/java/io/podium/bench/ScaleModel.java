@@ -287,8 +287,13 @@ public final class ScaleModel {
           break;
         }
       }
-      out.put("directory_bytes_per_pod", (with.total() - without.total()) / tracked);
-      out.put("directory_top_classes_per_pod", with.minus(without).top(12, tracked));
+      Histogram held = with.minus(without);
+      out.put("directory_bytes_per_pod", held.total() / tracked);
+      // G1's filler arrays cover unused parts of retained regions: the histogram counts them as
+      // live, but they are the heap's slack, not the directory's state.
+      long[] fillers = held.classes().getOrDefault("[Ljdk.internal.vm.FillerElement;", new long[2]);
+      out.put("directory_bytes_per_pod_of_which_heap_fillers", fillers[1] / tracked);
+      out.put("directory_top_classes_per_pod", held.top(12, tracked));
     }
     if (compareFeed) {
       // The same manifests through the store and view alone (what the cluster below measures).
