@@ -184,20 +184,10 @@ public final class PagingApiServer implements AutoCloseable {
     return dispatcher.eventNanos.get();
   }
 
-  /** Watches open now. */
-  public int openWatches() {
-    return dispatcher.watches.size();
-  }
-
-  /** How many pods the server holds now: listed ones and those added since. */
-  public int pods() {
-    return dispatcher.pods.get();
-  }
-
   /**
    * Sends the next {@code count} pods ({@link Contents#pod} of the following indexes) as ADDED
-   * events on the pod watch, on a thread of this server, once a pod watch is open. Completes when
-   * the last was written to the connection; fails if the watch closes first.
+   * events on the first pod watch opened, on a thread of this server, once it is open. Completes
+   * when the last was written to the connection; fails if that watch has closed.
    */
   public CompletableFuture<Void> addPods(int count) {
     return dispatcher.podWatch.thenAcceptAsync(
