@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# bench/scale.sh [--smoke] [--pods N] [--nodes N] [--streams N] [--informer-pods N]
-# [--watch-pods N] [--compare-pods N] — the scale model (io.podium.bench.ScaleModel, from the test
-# classpath): 100,000 realistic pod manifests over 10,000 nodes in one podium server's state, and
-# 10,000 agents streaming from it over an in-process gRPC transport. Measures the live heap per
-# tracked pod (class histograms after a full GC), events ingested per second (a part through the
-# real informers and the Kubernetes mock API server, the whole cluster through the same store and
-# view code), the time one credentials refresh takes to reach every subscribed agent, and an
-# agent's memory for a node of 10 pods in a 1,000-pod and in the full cluster. Writes
-# bench/results/scale-<time>.json. --smoke: 1,000 pods, 100 nodes, 100 streams, 500 pods through
-# the mock API server. See docs/benchmarks.md.
+# bench/scale.sh [--smoke] [--pods N] [--nodes N] [--streams N] [--watch-pods N] [--page-size N]
+# [--compare-feed true|false] [--compare-pods N] — the scale model (io.podium.bench.ScaleModel,
+# from the test classpath): 100,000 realistic pod manifests over 10,000 nodes in one podium
+# server's state, and 10,000 agents streaming from it over an in-process gRPC transport. Measures
+# the live heap per tracked pod (class histograms after a full GC), events ingested per second
+# (every pod listed in pages over HTTP by the real informers from a stand-in API server, then
+# --watch-pods more, default 10,000, over the watch; the server's listeners fed through the same
+# store and view code), the time one credentials refresh takes to reach every subscribed agent,
+# and an agent's memory for a node of 10 pods in a 1,000-pod and in the full cluster. Writes
+# bench/results/scale-<time>.json. --smoke: 1,000 pods, 100 nodes, 100 streams, 100 watched
+# pods. See docs/benchmarks.md.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 declare -a model_args=()
 heap=3g
 if [ "$SMOKE" = true ]; then
-  model_args=(--pods 1000 --nodes 100 --streams 100 --informer-pods 400 --watch-pods 100 --compare-pods 0)
+  model_args=(--pods 1000 --nodes 100 --streams 100 --watch-pods 100 --compare-pods 0)
   heap=512m
 fi
 for arg in "$@"; do
@@ -23,8 +24,8 @@ for arg in "$@"; do
 done
 
 classpath=$(test_classpath)
-# The model's heap is its own (the server's default -Xmx256m would not hold 100,000 pods with the
-# mock API server's copies); the other flags are those of every benchmark.
+# The model's heap is its own (the server's default -Xmx256m would not hold 100,000 pods twice,
+# the informer path's and the cluster's); the other flags are those of every benchmark.
 # shellcheck disable=SC2086
 figures=$("$JAVA" $BENCH_JVM_OPTS -Xmx$heap -Dlogback.configurationFile="$BENCH_ROOT/bench/logback-quiet.xml" \
   -cp "$classpath" io.podium.bench.ScaleModel ${model_args[@]+"${model_args[@]}"})
@@ -36,12 +37,17 @@ r = json.load(open(sys.argv[1]))
 f = r["figures"]
 i = f["informer_path"]
 print(f"Scale model (commit {r['commit'][:12]}{' +dirty' if r['dirty'] else ''}, load average {' '.join(r['loadavg'])})")
-print(f"  informer path (fabric8 informers, mock API server): {i['listed_pods']} pods listed in {i['list_seconds']} s"
-      f" ({i['list_events_per_second']}/s); {i['watched_pods']} created while watching, all delivered"
-      f" {i['watch_seconds_first_create_to_last_event']} s after the first create ({i['watch_events_per_second']}/s;"
-      f" the mock takes {i['create_per_second_client_to_mock']} creates/s)")
-print(f"    the directory's live heap: {i['directory_bytes_per_pod']} B/pod (the same manifests through store and view alone:"
-      f" {i['same_pods_fed_to_store_and_view_bytes_per_pod']} B/pod)")
+print(f"  informer path (fabric8 informers over HTTP, paging stand-in API server): {i['listed_pods']} pods listed"
+      f" in {i['list_pages']} pages of {i['list_page_size']} ({i['list_json_bytes_per_pod']} B of JSON per pod)"
+      f" in {i['list_seconds_pods']} s: {i['list_pods_per_second']} pods/s; {i['list_pods_per_second_without_api_server_wait']}/s"
+      f" without the {i['list_seconds_waiting_for_api_server']} s spent waiting for the stand-in's pages;"
+      f" {i['list_pods_per_cpu_second_without_api_server_serialising']} per CPU s without its serialising")
+print(f"    {i['watched_pods']} more over the watch (WebSocket) in {i['watch_seconds']} s: {i['watch_pods_per_second']} pods/s"
+      f" ({i['watch_pods_per_cpu_second_without_api_server_serialising']} per CPU s without the stand-in's serialising)")
+feed = i.get("same_pods_fed_to_store_and_view_bytes_per_pod")
+print(f"    the directory's live heap: {i['directory_bytes_per_pod']} B per tracked pod"
+      f" ({i['directory_bytes_per_pod_of_which_heap_fillers']} B of it G1 filler arrays)"
+      + (f" (the same manifests through store and view alone: {feed} B/pod)" if feed is not None else ""))
 def cluster(name, c):
     print(f"  {name}: {c['pods']} pods on {c['nodes']} nodes, {c['sessions']} sessions, {c['streams']} agent streams")
     print(f"    events/s: store + view {c['events_per_second_store_and_view']} ({c['events_per_cpu_second_store_and_view']} per CPU s),"

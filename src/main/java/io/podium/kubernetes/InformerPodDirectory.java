@@ -56,9 +56,41 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
    * @param roleBaseArn {@code --role-base-arn}, which gives bare role names in policies meaning
    * @param podWait how long a caller with an unknown IP waits for its pod's event
    * @param syncTimeout how long {@link #start} waits for the informers' first lists
+   * @param listPageSize how many objects each list request asks for ({@code limit}); the informers
+   *     follow the API server's {@code continue} token until the list is complete
    */
   public record Settings(
-      String nodeName, Optional<RoleBaseArn> roleBaseArn, Duration podWait, Duration syncTimeout) {}
+      String nodeName,
+      Optional<RoleBaseArn> roleBaseArn,
+      Duration podWait,
+      Duration syncTimeout,
+      long listPageSize) {
+
+    /**
+     * The page size of kube-apiserver's own clients (client-go's pager and reflector ask for 500):
+     * a server tracking every pod of a 100,000-pod cluster then receives 200 responses of about 1.5
+     * MB of JSON each (bench/scale.sh's pods: 3 KB each), each parsed and applied before the next
+     * is requested, instead of one response of some 300 MB that the client would hold whole. Larger
+     * pages save little (the round trips are a small part of a list); much smaller ones multiply
+     * the requests.
+     */
+    public static final long DEFAULT_LIST_PAGE_SIZE = 500;
+
+    public Settings {
+      if (listPageSize < 1) {
+        throw new IllegalArgumentException("listPageSize must be positive, got " + listPageSize);
+      }
+    }
+
+    /** Settings that list in pages of {@link #DEFAULT_LIST_PAGE_SIZE}. */
+    public Settings(
+        String nodeName,
+        Optional<RoleBaseArn> roleBaseArn,
+        Duration podWait,
+        Duration syncTimeout) {
+      this(nodeName, roleBaseArn, podWait, syncTimeout, DEFAULT_LIST_PAGE_SIZE);
+    }
+  }
 
   private final Settings settings;
   private final PodIpIndex index = new PodIpIndex();
@@ -96,12 +128,21 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             metrics);
     this.view = new ClusterView(settings.nodeName(), settings.roleBaseArn(), index, lookups);
 
+    // Every list is paged (limit, then continue until the last page). Without a limit fabric8 asks
+    // for the whole collection at once (resourceVersion=0, the API server's watch cache): one
+    // response that it reads and holds whole, hundreds of MB for the pods of a large cluster. With
+    // one it lists without resourceVersion, so the pages are a consistent read: a little more work
+    // for the API server, on a replica's start and after a lost watch only.
+    Long pageSize = settings.listPageSize();
     var podOperation = client.pods().inAnyNamespace();
     pods =
         informer(
             settings.nodeName() == null
-                ? podOperation.runnableInformer(0)
-                : podOperation.withField("spec.nodeName", settings.nodeName()).runnableInformer(0),
+                ? podOperation.withLimit(pageSize).runnableInformer(0)
+                : podOperation
+                    .withField("spec.nodeName", settings.nodeName())
+                    .withLimit(pageSize)
+                    .runnableInformer(0),
             Pod::new,
             view::podChanged,
             view::podUpdated,
@@ -109,7 +150,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             KubernetesMetrics.Resource.PODS);
     namespaces =
         informer(
-            client.namespaces().runnableInformer(0),
+            client.namespaces().withLimit(pageSize).runnableInformer(0),
             Namespace::new,
             view::namespaceChanged,
             (before, after) -> view.namespaceChanged(after),
@@ -117,7 +158,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             KubernetesMetrics.Resource.NAMESPACES);
     serviceAccounts =
         informer(
-            client.serviceAccounts().inAnyNamespace().runnableInformer(0),
+            client.serviceAccounts().inAnyNamespace().withLimit(pageSize).runnableInformer(0),
             ServiceAccount::new,
             view::serviceAccountChanged,
             (before, after) -> view.serviceAccountChanged(after),

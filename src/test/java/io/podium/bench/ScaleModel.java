@@ -53,9 +53,9 @@ import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
 import io.podium.server.SessionOwnership;
 import io.podium.testing.FakeIssuer;
-import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
+import io.podium.testing.PagingApiServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -88,10 +88,12 @@ import tools.jackson.databind.json.JsonMapper;
  * agents watching it over an in-process gRPC transport. Prints one JSON object.
  *
  * <ul>
- *   <li><b>Informer path</b>: {@code --informer-pods} manifests in the Kubernetes mock API server,
- *       listed by the real {@link InformerPodDirectory} (fabric8 informers, metadata-only store,
- *       compact projection), then {@code --watch-pods} more created while it watches: events per
- *       second, and the directory's live heap per pod.
+ *   <li><b>Informer path</b>: the {@code --pods} manifests served by a stand-in API server that
+ *       lists in pages ({@link PagingApiServer}), listed over HTTP by the real {@link
+ *       InformerPodDirectory} (fabric8 informers, metadata-only store, compact projection) in pages
+ *       of {@code --page-size}, then {@code --watch-pods} more delivered over its pod watch: pods
+ *       per second, and the directory's live heap per tracked pod (compared, unless {@code
+ *       --compare-feed false}, with the same manifests fed to the store and view alone).
  *   <li><b>The cluster</b>: {@code --pods} manifests through the same store and view code ({@link
  *       InformerFeed}) into the server's listeners as {@code ServerProcess} wires them ({@link
  *       NodeHub}, {@link OwnedPrefetch} → {@link Prefetcher} → {@link CredentialBroker} → {@link
@@ -133,8 +135,12 @@ public final class ScaleModel {
     int pods = Integer.parseInt(options.getOrDefault("pods", "100000"));
     int nodes = Integer.parseInt(options.getOrDefault("nodes", "10000"));
     int streams = Integer.parseInt(options.getOrDefault("streams", "" + nodes));
-    int informerPods = Integer.parseInt(options.getOrDefault("informer-pods", "5000"));
-    int watchPods = Integer.parseInt(options.getOrDefault("watch-pods", "1000"));
+    int watchPods = Integer.parseInt(options.getOrDefault("watch-pods", "10000"));
+    long pageSize =
+        Long.parseLong(
+            options.getOrDefault(
+                "page-size", "" + InformerPodDirectory.Settings.DEFAULT_LIST_PAGE_SIZE));
+    boolean compareFeed = Boolean.parseBoolean(options.getOrDefault("compare-feed", "true"));
     int comparePods = Integer.parseInt(options.getOrDefault("compare-pods", "1000"));
     if (pods % nodes != 0 || pods / nodes < 2 || streams > nodes) {
       throw new IllegalArgumentException(
@@ -148,11 +154,11 @@ public final class ScaleModel {
             "pods", pods,
             "nodes", nodes,
             "streams", streams,
-            "informer_pods", informerPods,
             "watch_pods", watchPods,
+            "list_page_size", pageSize,
             "session_name_template", TEMPLATE,
             "max_heap_mib", Runtime.getRuntime().maxMemory() >> 20));
-    result.put("informer_path", informerPath(informerPods, watchPods));
+    result.put("informer_path", informerPath(pods, watchPods, nodes, pageSize, compareFeed));
     if (comparePods > 0 && comparePods < pods) {
       int compareNodes = comparePods / (pods / nodes);
       result.put(
@@ -163,24 +169,23 @@ public final class ScaleModel {
     System.out.println(JsonMapper.builder().build().writeValueAsString(result));
   }
 
-  // --- the informer path through the mock API server ------------------------------------------
+  // --- the informer path through a paging API server -----------------------------------------
 
-  private static Map<String, Object> informerPath(int listed, int watched) throws Exception {
+  /**
+   * The whole cluster through the real {@link InformerPodDirectory}: {@code listed} pods listed
+   * from {@link PagingApiServer} in pages of {@code pageSize}, then {@code watched} more delivered
+   * over the pod watch; events per second, and the directory's live heap per tracked pod.
+   */
+  private static Map<String, Object> informerPath(
+      int listed, int watched, int nodes, long pageSize, boolean compareFeed) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
-    Manifests manifests = new Manifests(listed + watched, Math.max(1, (listed + watched) / 10));
-    try (KubernetesApiMock mock = KubernetesApiMock.start();
-        NamespacedKubernetesClient client = mock.client()) {
-      for (Namespace namespace : manifests.namespaces()) {
-        client.resource(namespace).create();
-      }
-      for (ServiceAccount account : manifests.serviceAccounts()) {
-        client.resource(account).create();
-      }
-      long created = System.nanoTime();
-      for (int i = 0; i < listed; i++) {
-        client.resource(manifests.pod(i)).create();
-      }
-      double createSeconds = seconds(System.nanoTime() - created);
+    Manifests manifests = new Manifests(listed + watched, nodes);
+    int tracked;
+    try (PagingApiServer api =
+            PagingApiServer.start(
+                new PagingApiServer.Contents(
+                    manifests.namespaces(), manifests.serviceAccounts(), manifests::pod, listed));
+        NamespacedKubernetesClient client = api.client()) {
       ManualScheduler scheduler = new ManualScheduler(new MutableClock(START));
       AtomicReference<CountDownLatch> arrived = new AtomicReference<>(new CountDownLatch(listed));
       AtomicInteger heard = new AtomicInteger();
@@ -188,7 +193,7 @@ public final class ScaleModel {
           new InformerPodDirectory(
               client,
               new InformerPodDirectory.Settings(
-                  null, BASE, Duration.ofMillis(500), Duration.ofMinutes(10)),
+                  null, BASE, Duration.ofMillis(500), Duration.ofMinutes(10), pageSize),
               java.time.Clock.systemUTC(),
               scheduler,
               new PrometheusRegistry());
@@ -204,52 +209,110 @@ public final class ScaleModel {
             public void podRemoved(PodIdentity pod) {}
           });
       long listStart = System.nanoTime();
+      long listCpu = processCpuNanos();
       directory.start();
-      double listSeconds = seconds(System.nanoTime() - listStart);
+      long listEnd = System.nanoTime();
+      double listSeconds = seconds(listEnd - listStart);
+      double podListSeconds = seconds(listEnd - api.firstPodListNanos());
+      double listCpuSeconds = seconds(processCpuNanos() - listCpu);
       int afterList = heard.get();
+      if (afterList != listed) {
+        throw new IllegalStateException(
+            "the list brought " + afterList + " of " + listed + " pods");
+      }
 
       arrived.set(new CountDownLatch(watched));
       long watchStart = System.nanoTime();
-      for (int i = listed; i < listed + watched; i++) {
-        client.resource(manifests.pod(i)).create();
-      }
-      double watchCreateSeconds = seconds(System.nanoTime() - watchStart);
-      if (!arrived.get().await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the watch did not deliver every created pod");
+      long watchCpu = processCpuNanos();
+      CompletableFuture<Void> sent = api.addPods(watched);
+      if (!arrived.get().await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the watch did not deliver every added pod");
       }
       double watchSeconds = seconds(System.nanoTime() - watchStart);
-      int tracked = directory.pods().size();
+      double watchCpuSeconds = seconds(processCpuNanos() - watchCpu);
+      sent.get(1, TimeUnit.MINUTES);
+      tracked = directory.pods().size();
+      if (tracked != listed + watched) {
+        throw new IllegalStateException("tracked " + tracked + " of " + (listed + watched));
+      }
 
-      out.put("pods_created_in_mock", listed + watched);
-      out.put("create_per_second_client_to_mock", round(listed / createSeconds));
       out.put("listed_pods", afterList);
+      out.put("list_page_size", pageSize);
+      out.put("list_pages", api.podListPages());
+      out.put("list_json_bytes_per_pod", api.listPageBytes() / listed);
       out.put("list_seconds", round3(listSeconds));
-      out.put("list_events_per_second", round(listed / listSeconds));
+      out.put("list_seconds_pods", round3(podListSeconds));
+      out.put("list_pods_per_second", round(listed / podListSeconds));
+      out.put("list_process_cpu_seconds", round3(listCpuSeconds));
+      // The JVM's CPU time less the stand-in's building and serialising of pages: the informers,
+      // the HTTP client and server, the store and view, and the GC and JIT threads.
+      double listClientCpu = listCpuSeconds - seconds(api.listPageCpuNanos());
+      out.put("list_cpu_seconds_without_api_server_serialising", round3(listClientCpu));
+      out.put(
+          "list_pods_per_cpu_second_without_api_server_serialising", round(listed / listClientCpu));
+      double serverSeconds = seconds(api.listPageWaitNanos());
+      out.put("list_seconds_api_server_serialising", round3(seconds(api.listPageNanos())));
+      out.put("list_seconds_waiting_for_api_server", round3(serverSeconds));
+      out.put(
+          "list_pods_per_second_without_api_server_wait",
+          round(listed / (podListSeconds - serverSeconds)));
       out.put("watched_pods", watched);
-      out.put("watch_seconds_first_create_to_last_event", round3(watchSeconds));
-      out.put("watch_seconds_creating", round3(watchCreateSeconds));
-      out.put("watch_events_per_second", round(watched / watchSeconds));
+      out.put("watch_seconds", round3(watchSeconds));
+      out.put("watch_pods_per_second", round(watched / watchSeconds));
+      out.put("watch_process_cpu_seconds", round3(watchCpuSeconds));
+      double watchClientCpu = watchCpuSeconds - seconds(api.watchEventCpuNanos());
+      out.put(
+          "watch_pods_per_cpu_second_without_api_server_serialising",
+          round(watched / watchClientCpu));
+      out.put("watch_seconds_api_server_serialising", round3(seconds(api.watchEventNanos())));
       out.put("tracked_pods", tracked);
 
       // The directory's own state: live heap with it, minus live heap once it is closed and gone.
-      long with = Histogram.take().total();
+      // fabric8 stops informers asynchronously (the store stays reachable until the watch's
+      // WebSocket has finished closing), so the heap is measured until it stops shrinking (by
+      // less than a byte per pod).
+      Histogram with = Histogram.take();
       directory.close();
       directory = null;
-      long without = Histogram.take().total();
-      out.put("directory_bytes_per_pod", (with - without) / tracked);
+      Histogram without = Histogram.take();
+      for (int attempt = 0; attempt < 10; attempt++) {
+        Thread.sleep(200);
+        Histogram later = Histogram.take();
+        boolean shrank = later.total() < without.total() - tracked;
+        without = later;
+        if (!shrank) {
+          break;
+        }
+      }
+      Histogram held = with.minus(without);
+      out.put("directory_bytes_per_pod", held.total() / tracked);
+      // G1's filler arrays cover unused parts of retained regions: the histogram counts them as
+      // live, but they are the heap's slack, not the directory's state.
+      long[] fillers = held.classes().getOrDefault("[Ljdk.internal.vm.FillerElement;", new long[2]);
+      out.put("directory_bytes_per_pod_of_which_heap_fillers", fillers[1] / tracked);
+      out.put("directory_top_classes_per_pod", held.top(12, tracked));
     }
-    // The same manifests through the store and view alone, for comparison with the figure above.
-    MutableClock feedClock = new MutableClock(START);
-    InformerFeed feed = new InformerFeed(BASE, feedClock, new ManualScheduler(feedClock));
-    manifests.namespaces().forEach(feed::namespace);
-    manifests.serviceAccounts().forEach(feed::serviceAccount);
-    long before = Histogram.take().total();
-    for (int i = 0; i < listed + watched; i++) {
-      feed.pod(manifests.pod(i));
+    if (compareFeed) {
+      // The same manifests through the store and view alone (what the cluster below measures).
+      MutableClock feedClock = new MutableClock(START);
+      InformerFeed feed = new InformerFeed(BASE, feedClock, new ManualScheduler(feedClock));
+      manifests.namespaces().forEach(feed::namespace);
+      manifests.serviceAccounts().forEach(feed::serviceAccount);
+      long before = Histogram.take().total();
+      for (int i = 0; i < listed + watched; i++) {
+        feed.pod(manifests.pod(i));
+      }
+      long after = Histogram.take().total();
+      out.put(
+          "same_pods_fed_to_store_and_view_bytes_per_pod", (after - before) / feed.storedPods());
     }
-    long after = Histogram.take().total();
-    out.put("same_pods_fed_to_store_and_view_bytes_per_pod", (after - before) / feed.storedPods());
     return out;
+  }
+
+  /** CPU time of the whole JVM: the informers, the HTTP client and the API server's threads. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   // --- the cluster ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,25 @@ class InformerPodDirectoryTest {
     assertThat(fixture.api.podWatchRequests())
         .isNotEmpty()
         .allMatch(path -> path.contains("fieldSelector=spec.nodeName=node-1"));
+  }
+
+  @Test
+  void listsPodsNamespacesAndServiceAccountsInPages() throws Exception {
+    fixture.create(ApiObjects.pod("shop", "here").onNode("node-1").ip("10.0.0.5").build());
+
+    fixture.start();
+
+    // The CRUD mock ignores limit and continue (InformerPodDirectoryPagingTest follows the pages).
+    long limit = InformerPodDirectory.Settings.DEFAULT_LIST_PAGE_SIZE;
+    for (String collection : List.of("pods", "namespaces", "serviceaccounts")) {
+      assertThat(fixture.api.requests())
+          .as("the %s list", collection)
+          .anyMatch(
+              path ->
+                  path.startsWith("/api/v1/" + collection + "?")
+                      && !path.contains("watch=true")
+                      && path.contains("limit=" + limit));
+    }
   }
 
   @Test
