@@ -99,6 +99,7 @@ class MetricsDocumentationTest {
     BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
     brokerMetrics.watch(() -> 0, () -> 0);
     brokerMetrics.watchPrefetches(() -> 0);
+    brokerMetrics.watchStsRate(() -> 100);
     // Informers only talk to the API server once started: built here, they only register metrics.
     KubernetesClient kubernetes =
         new KubernetesClientBuilder()

@@ -48,8 +48,8 @@ public record BrokerSettings(
   }
 
   /**
-   * Defaults: 1 h sessions, 20 min minimum, 30 s negative cache, 100 STS calls/s (lowered while
-   * STS throttles) with a burst of 200.
+   * Defaults: 1 h sessions, 20 min minimum, 30 s negative cache, 100 STS calls/s (lowered while STS
+   * throttles) with a burst of 200.
    */
   public static BrokerSettings defaults(SessionDurations durations) {
     return new BrokerSettings(

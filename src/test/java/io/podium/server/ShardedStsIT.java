@@ -260,7 +260,8 @@ class ShardedStsIT {
   @Test
   void withoutSharingEveryReplicaCallsStsForEverySession() {
     startReplicas(false);
-    // Each replica paces its 100 calls through its own --sts-rate-limit (a burst of 200 by default).
+    // Each replica paces its 100 calls through its own --sts-rate-limit (a burst of 200 by
+    // default).
     advance(Duration.ofSeconds(10));
 
     assertThat(assumeRoleCalls()).isEqualTo(3L * SESSIONS);
