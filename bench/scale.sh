@@ -47,16 +47,19 @@ print(f"    {i['watched_pods']} more over the watch (WebSocket) in {i['watch_sec
 feed = i.get("same_pods_fed_to_store_and_view_bytes_per_pod")
 print(f"    the directory's live heap: {i['directory_bytes_per_pod']} B per tracked pod"
       f" ({i['directory_bytes_per_pod_of_which_heap_fillers']} B of it G1 filler arrays)"
-      + (f" (the same manifests through store and view alone: {feed} B/pod)" if feed is not None else ""))
+      + (f" (the same manifests through store and view alone: {feed} B/pod;"
+         f" {i['store_and_view_events_per_second']} pods/s, {i['store_and_view_events_per_cpu_second']} per CPU s)"
+         if feed is not None else ""))
 def cluster(name, c):
     print(f"  {name}: {c['pods']} pods on {c['nodes']} nodes, {c['sessions']} sessions, {c['streams']} agent streams")
-    print(f"    events/s: store + view {c['events_per_second_store_and_view']} ({c['events_per_cpu_second_store_and_view']} per CPU s),"
+    print(f"    events/s: informer list {c['events_per_second_informer_list']} ({c['events_per_cpu_second_informer_list']} per CPU s),"
           f" hub {c['events_per_second_hub_replay']} ({c['events_per_cpu_second_hub_replay']}),"
           f" prefetch {c['events_per_second_prefetch_replay']} ({c['events_per_cpu_second_prefetch_replay']})")
     verdict = "met" if c['server_bytes_per_pod'] <= 1024 else "MISSED"
     print(f"    server live heap per pod: {c['server_bytes_per_pod']} B (target <= 1024: {verdict}) = directory"
           f" {c['directory_bytes_per_pod']} + hub {c['hub_bytes_per_pod']} + prefetch and broker"
           f" {c['prefetch_and_broker_bytes_per_pod']} ({c['prefetch_and_broker_bytes_per_session']} B per session)")
+    print(f"    the Kubernetes client's one-time state (serialisers, connection; not counted above): {c['client_one_time_bytes']} B")
     for key in ("fanout_daemonset_session", "fanout_deployment_session"):
         x = c[key]
         print(f"    one refresh to {x['agents_subscribed']} agents ({key.split('_')[1]}): median {x['median_ms']} ms"
@@ -70,6 +73,8 @@ if "small_cluster" in f:
 cluster("cluster", f["cluster"])
 if "small_cluster" in f:
     s, c = f["small_cluster"]["agent"], f["cluster"]["agent"]
+    print(f"  server heap per pod added from {f['small_cluster']['pods']} to {f['cluster']['pods']} pods (what each pod costs,"
+          f" without the state that does not grow with the pods): {f['server_bytes_per_added_pod']} B")
     print(f"  agent memory, {f['small_cluster']['pods']} vs {f['cluster']['pods']} pods: {s['node_view_bytes_per_agent']} vs"
           f" {c['node_view_bytes_per_agent']} B (ratio {c['node_view_bytes_per_agent'] / s['node_view_bytes_per_agent']:.2f})")
 print(f"  result: {sys.argv[1]}")

@@ -17,7 +17,9 @@ import io.podium.core.SessionRequest;
 import io.podium.core.WeakInterner;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ public final class NodeHub implements PodChangeListener {
   // All guarded by this.
   // Every pod by node and uid; pods not scheduled yet under the null node. A pod is found under
   // the node it reports: spec.nodeName, once set, never changes.
-  private final Map<String, Map<String, Tracked>> byNode = new HashMap<>();
+  private final Map<String, NodePods> byNode = new HashMap<>();
   private final WeakInterner<Grant> grants = new WeakInterner<>();
   private final Map<String, Set<AgentStream>> streams = new HashMap<>();
   // The latest credentials of every session a pod uses, as the broker rendered them. Kept here,
@@ -87,6 +89,70 @@ public final class NodeHub implements PodChangeListener {
     }
   }
 
+  /**
+   * The pods of one node by uid: a list while there are few (a node runs at most a few hundred
+   * pods; a list costs a reference per pod where a hash map costs an entry object), a map beyond
+   * (the pods without a node may be many).
+   */
+  private static final class NodePods {
+    private static final int MOST_IN_LIST = 256;
+
+    private List<Tracked> list = new ArrayList<>();
+    private Map<String, Tracked> map;
+
+    Tracked get(String uid) {
+      if (map != null) {
+        return map.get(uid);
+      }
+      for (Tracked tracked : list) {
+        if (tracked.pod().uid().equals(uid)) {
+          return tracked;
+        }
+      }
+      return null;
+    }
+
+    /** Files {@code tracked}, replacing the pod with its uid; returns the one replaced. */
+    Tracked put(Tracked tracked) {
+      String uid = tracked.pod().uid();
+      if (map != null) {
+        return map.put(uid, tracked);
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).pod().uid().equals(uid)) {
+          return list.set(i, tracked);
+        }
+      }
+      list.add(tracked);
+      if (list.size() > MOST_IN_LIST) {
+        map = new LinkedHashMap<>();
+        list.forEach(t -> map.put(t.pod().uid(), t));
+        list = null;
+      }
+      return null;
+    }
+
+    Tracked remove(String uid) {
+      if (map != null) {
+        return map.remove(uid);
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).pod().uid().equals(uid)) {
+          return list.remove(i);
+        }
+      }
+      return null;
+    }
+
+    boolean isEmpty() {
+      return map != null ? map.isEmpty() : list.isEmpty();
+    }
+
+    Collection<Tracked> values() {
+      return map != null ? map.values() : list;
+    }
+  }
+
   public NodeHub(RoleDecider decider, Function<String, NamespacePolicy> namespaces, Clock clock) {
     this.decider = decider;
     this.namespaces = namespaces;
@@ -97,7 +163,8 @@ public final class NodeHub implements PodChangeListener {
   public synchronized void podUpserted(PodIdentity pod) {
     Tracked tracked = track(pod);
     String node = pod.nodeName();
-    Tracked previous = byNode.getOrDefault(node, Map.of()).get(pod.uid());
+    NodePods onNode = byNode.get(node);
+    Tracked previous = onNode == null ? null : onNode.get(pod.uid());
     if (previous == null && node != null) {
       // Scheduled since the hub last heard of it: no longer among the pods without a node.
       Tracked unscheduled = removeFromNode(null, pod.uid());
@@ -108,7 +175,7 @@ public final class NodeHub implements PodChangeListener {
     if (previous != null && previous.state().equals(tracked.state())) {
       return;
     }
-    byNode.computeIfAbsent(node, n -> new HashMap<>()).put(pod.uid(), tracked);
+    byNode.computeIfAbsent(node, n -> new NodePods()).put(tracked);
     countSession(tracked.session(), 1);
     if (previous != null) {
       countSession(previous.session(), -1);
@@ -173,9 +240,9 @@ public final class NodeHub implements PodChangeListener {
    */
   public synchronized void subscribe(AgentStream stream) {
     streams.computeIfAbsent(stream.node(), n -> new LinkedHashSet<>()).add(stream);
-    Map<String, Tracked> pods = byNode.getOrDefault(stream.node(), Map.of());
+    NodePods pods = byNode.get(stream.node());
     Set<SessionRequest> sessions = new LinkedHashSet<>();
-    for (Tracked tracked : pods.values()) {
+    for (Tracked tracked : pods == null ? List.<Tracked>of() : pods.values()) {
       stream.send(tracked.event());
       if (tracked.session() != null) {
         sessions.add(tracked.session());
@@ -228,7 +295,7 @@ public final class NodeHub implements PodChangeListener {
 
   /** Forgets {@code uid} on {@code node} (null: the pods without a node); what it held, if any. */
   private Tracked removeFromNode(String node, String uid) {
-    Map<String, Tracked> pods = byNode.get(node);
+    NodePods pods = byNode.get(node);
     if (pods == null) {
       return null;
     }

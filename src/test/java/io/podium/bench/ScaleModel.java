@@ -1,6 +1,8 @@
 package io.podium.bench;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,9 +32,7 @@ import io.podium.core.CredentialIssuer;
 import io.podium.core.Credentials;
 import io.podium.core.IssuedCredentials;
 import io.podium.core.PodChangeListener;
-import io.podium.core.PodDirectory;
 import io.podium.core.PodIdentity;
-import io.podium.core.PodLookup;
 import io.podium.core.PodProblems;
 import io.podium.core.Prefetcher;
 import io.podium.core.RoleBaseArn;
@@ -58,7 +58,6 @@ import io.podium.testing.MutableClock;
 import io.podium.testing.PagingApiServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +71,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,11 +92,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       of {@code --page-size}, then {@code --watch-pods} more delivered over its pod watch: pods
  *       per second, and the directory's live heap per tracked pod (compared, unless {@code
  *       --compare-feed false}, with the same manifests fed to the store and view alone).
- *   <li><b>The cluster</b>: {@code --pods} manifests through the same store and view code ({@link
- *       InformerFeed}) into the server's listeners as {@code ServerProcess} wires them ({@link
- *       NodeHub}, {@link OwnedPrefetch} → {@link Prefetcher} → {@link CredentialBroker} → {@link
- *       PublishingRenderer}): events per second, live heap per tracked pod, and the classes that
- *       hold it.
+ *   <li><b>The cluster</b>: {@code --pods} manifests listed again from the stand-in by a fresh
+ *       {@link InformerPodDirectory}, then the server's listeners added as {@code ServerProcess}
+ *       adds them ({@link NodeHub}, {@link OwnedPrefetch} → {@link Prefetcher} → {@link
+ *       CredentialBroker} → {@link PublishingRenderer}): events per second, live heap per tracked
+ *       pod, and the classes that hold it.
  *   <li><b>Streams</b>: {@code --streams} agents of distinct nodes call Watch on the real {@link
  *       NodeCredentialsService}; each feeds a real agent {@code NodeView}. The time for one
  *       credentials refresh to reach every subscribed agent, for a session on every node (a
@@ -165,7 +163,16 @@ public final class ScaleModel {
           "small_cluster",
           new Cluster(comparePods, compareNodes, Math.min(streams, compareNodes)).run(false));
     }
-    result.put("cluster", new Cluster(pods, nodes, streams).run(true));
+    Map<String, Object> cluster = new Cluster(pods, nodes, streams).run(true);
+    result.put("cluster", cluster);
+    if (result.get("small_cluster") instanceof Map<?, ?> small) {
+      // What each further pod costs: the growth of the server's state from the small cluster to
+      // the large one (same pods per node and per session), free of the state that does not grow
+      // with the pods (the informers' own machinery).
+      long grown =
+          (Long) cluster.get("server_state_bytes") - (Long) small.get("server_state_bytes");
+      result.put("server_bytes_per_added_pod", grown / (pods - (Integer) small.get("pods")));
+    }
     System.out.println(JsonMapper.builder().build().writeValueAsString(result));
   }
 
@@ -299,10 +306,29 @@ public final class ScaleModel {
       manifests.namespaces().forEach(feed::namespace);
       manifests.serviceAccounts().forEach(feed::serviceAccount);
       long before = Histogram.take().total();
-      for (int i = 0; i < listed + watched; i++) {
-        feed.pod(manifests.pod(i));
+      long feeding = 0;
+      long feedingCpu = 0;
+      int batch = 2_000;
+      for (int from = 0; from < listed + watched; from += batch) {
+        // Manifests are built outside the timed part.
+        List<Pod> manifestBatch = new ArrayList<>(batch);
+        for (int i = from; i < Math.min(listed + watched, from + batch); i++) {
+          manifestBatch.add(manifests.pod(i));
+        }
+        long t = System.nanoTime();
+        long cpu = CPU.getCurrentThreadCpuTime();
+        for (Pod pod : manifestBatch) {
+          feed.pod(pod);
+        }
+        feeding += System.nanoTime() - t;
+        feedingCpu += CPU.getCurrentThreadCpuTime() - cpu;
       }
       long after = Histogram.take().total();
+      // Store and view alone, without HTTP and JSON: per second, and per CPU second of the
+      // feeding thread (which other tenants of a shared machine disturb far less).
+      out.put("store_and_view_events_per_second", round((listed + watched) / seconds(feeding)));
+      out.put(
+          "store_and_view_events_per_cpu_second", round((listed + watched) / seconds(feedingCpu)));
       out.put(
           "same_pods_fed_to_store_and_view_bytes_per_pod", (after - before) / feed.storedPods());
     }
@@ -339,7 +365,9 @@ public final class ScaleModel {
                 Optional.empty()));
     final PublishingRenderer renderer = new PublishingRenderer();
     final ImdsRenderer agentRenderer = new ImdsRenderer(JsonMapper.builder().build());
-    InformerFeed feed;
+    PagingApiServer api;
+    NamespacedKubernetesClient client;
+    InformerPodDirectory directory;
     NodeHub hub;
     CredentialBroker<SessionCredentials> broker;
     final List<AgentViewFeed> agents = new ArrayList<>();
@@ -361,8 +389,13 @@ public final class ScaleModel {
       out.put("nodes", nodes);
       out.put("streams", streamCount);
 
-      // The server's parts, wired as ServerProcess wires them (one replica owning every session).
-      feed = new InformerFeed(BASE, clock, scheduler);
+      // The server's parts, wired as ServerProcess wires them (one replica owning every session),
+      // over the real informers listing the cluster from the stand-in API server.
+      api =
+          PagingApiServer.start(
+              new PagingApiServer.Contents(
+                  manifests.namespaces(), manifests.serviceAccounts(), manifests::pod, pods));
+      client = api.client();
       broker =
           new CredentialBroker<>(
               issuer,
@@ -373,55 +406,64 @@ public final class ScaleModel {
               Runnable::run,
               BrokerObserver.NONE,
               new SplittableRandom(1));
-      manifests.namespaces().forEach(feed::namespace);
-      manifests.serviceAccounts().forEach(feed::serviceAccount);
+      // The client's one-time state — its JSON (de)serialisers for the three kinds, its
+      // connection — is built by one small list of each kind before the baseline: it does not grow
+      // with the pods, and is reported on its own.
+      Histogram cold = Histogram.take();
+      ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+      client.pods().inAnyNamespace().list(one);
+      client.namespaces().list(one);
+      client.serviceAccounts().inAnyNamespace().list(one);
       Histogram empty = Histogram.take();
+      out.put("client_one_time_bytes", empty.total() - cold.total());
 
-      // Every pod, in batches: the manifests are built outside the timed part, then dropped.
-      long feeding = 0;
-      long feedingCpu = 0;
-      int batch = 2_000;
-      for (int from = 0; from < pods; from += batch) {
-        List<Pod> manifestBatch = new ArrayList<>(batch);
-        for (int i = from; i < Math.min(pods, from + batch); i++) {
-          manifestBatch.add(manifests.pod(i));
-        }
-        long t = System.nanoTime();
-        long cpu = CPU.getCurrentThreadCpuTime();
-        for (Pod pod : manifestBatch) {
-          feed.pod(pod);
-        }
-        feeding += System.nanoTime() - t;
-        feedingCpu += CPU.getCurrentThreadCpuTime() - cpu;
-      }
-      int tracked = feed.index().size();
+      directory =
+          new InformerPodDirectory(
+              client,
+              new InformerPodDirectory.Settings(
+                  null,
+                  BASE,
+                  Duration.ofMillis(500),
+                  Duration.ofMinutes(10),
+                  InformerPodDirectory.Settings.DEFAULT_LIST_PAGE_SIZE),
+              clock,
+              scheduler,
+              new PrometheusRegistry());
+      long listStart = System.nanoTime();
+      long listCpuStart = processCpuNanos();
+      long serialisingBefore = api.listPageCpuNanos();
+      directory.start();
+      long listNanos = System.nanoTime() - listStart;
+      long listCpu =
+          processCpuNanos() - listCpuStart - (api.listPageCpuNanos() - serialisingBefore);
+      int tracked = directory.pods().size();
       if (tracked != pods) {
         throw new IllegalStateException("tracked " + tracked + " of " + pods + " pods");
       }
-      Histogram directory = Histogram.take();
+      Histogram directoryHeap = Histogram.take();
 
       // The listeners, added after the sync as ServerProcess adds them: each first hears every
       // pod. The hub, then prefetching of the sessions this replica owns (all: one replica).
-      hub = new NodeHub(decider, feed::namespacePolicy, clock);
+      hub = new NodeHub(decider, directory::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);
       long t = System.nanoTime();
       long cpu = CPU.getCurrentThreadCpuTime();
-      feed.addListener(hub);
+      directory.addListener(hub);
       long hubNanos = System.nanoTime() - t;
       long hubCpu = CPU.getCurrentThreadCpuTime() - cpu;
       Histogram withHub = Histogram.take();
       t = System.nanoTime();
       cpu = CPU.getCurrentThreadCpuTime();
-      feed.addListener(
+      directory.addListener(
           new OwnedPrefetch(
-              new Prefetcher(broker, decider, feed::namespacePolicy, clock),
+              new Prefetcher(broker, decider, directory::namespacePolicy, clock),
               decider,
-              feed::namespacePolicy,
+              directory::namespacePolicy,
               SessionOwnership.ALL,
-              feed::retell));
+              directory::retell));
       long prefetchNanos = System.nanoTime() - t;
       long prefetchCpu = CPU.getCurrentThreadCpuTime() - cpu;
-      // The broker's STS rate limit (20 calls/s by default) queues the first fetches: let the
+      // The broker's STS rate limit (100 calls/s by default) queues the first fetches: let the
       // fake clock run until every session has been fetched.
       Instant fed = clock.instant();
       for (int step = 0; broker.queuedCalls() > 0 || broker.pendingPrefetches() > 0; step++) {
@@ -431,10 +473,11 @@ public final class ScaleModel {
         scheduler.advance(Duration.ofSeconds(1));
       }
       Histogram full = Histogram.take();
-      // Per wall-clock second, and per CPU second of the feeding thread (which other tenants of
-      // a shared machine disturb far less).
-      out.put("events_per_second_store_and_view", round(pods / seconds(feeding)));
-      out.put("events_per_cpu_second_store_and_view", round(pods / seconds(feedingCpu)));
+      // The list per wall-clock second (the stand-in's page building included), and per CPU
+      // second of the process less the stand-in's serialising; each listener's replay per
+      // wall-clock second and per CPU second of the thread adding it.
+      out.put("events_per_second_informer_list", round(pods / seconds(listNanos)));
+      out.put("events_per_cpu_second_informer_list", round(pods / seconds(listCpu)));
       out.put("events_per_second_hub_replay", round(pods / seconds(hubNanos)));
       out.put("events_per_cpu_second_hub_replay", round(pods / seconds(hubCpu)));
       out.put("events_per_second_prefetch_replay", round(pods / seconds(prefetchNanos)));
@@ -446,15 +489,15 @@ public final class ScaleModel {
       long stateBytes = full.total() - empty.total();
       out.put("server_state_bytes", stateBytes);
       out.put("server_bytes_per_pod", stateBytes / pods);
-      out.put("directory_bytes_per_pod", (directory.total() - empty.total()) / pods);
-      out.put("hub_bytes_per_pod", (withHub.total() - directory.total()) / pods);
+      out.put("directory_bytes_per_pod", (directoryHeap.total() - empty.total()) / pods);
+      out.put("hub_bytes_per_pod", (withHub.total() - directoryHeap.total()) / pods);
       out.put("prefetch_and_broker_bytes_per_pod", (full.total() - withHub.total()) / pods);
       out.put(
           "prefetch_and_broker_bytes_per_session",
           (full.total() - withHub.total()) / broker.sessionCount());
       if (detail) {
-        out.put("directory_top_classes_per_pod", directory.minus(empty).top(12, pods));
-        out.put("hub_top_classes_per_pod", withHub.minus(directory).top(12, pods));
+        out.put("directory_top_classes_per_pod", directoryHeap.minus(empty).top(12, pods));
+        out.put("hub_top_classes_per_pod", withHub.minus(directoryHeap).top(12, pods));
         out.put("prefetch_and_broker_top_classes_per_pod", full.minus(withHub).top(12, pods));
       }
 
@@ -463,7 +506,7 @@ public final class ScaleModel {
       NodeCredentialsService service =
           new NodeCredentialsService(
               hub,
-              directory(),
+              directory,
               broker,
               scheduler,
               Duration.ofMillis(900),
@@ -574,6 +617,9 @@ public final class ScaleModel {
 
       channel.shutdownNow();
       server.shutdownNow();
+      directory.close();
+      client.close();
+      api.close();
       return out;
     }
 
@@ -583,10 +629,12 @@ public final class ScaleModel {
      * the new credentials; the median and range of {@code rounds}.
      */
     Map<String, Object> fanout(Pod pod, int rounds) throws Exception {
-      PodIdentity identity = feed.index().pod(pod.getMetadata().getUid()).orElseThrow();
+      String uid = pod.getMetadata().getUid();
+      PodIdentity identity =
+          directory.pods().stream().filter(p -> p.uid().equals(uid)).findFirst().orElseThrow();
       SessionRequest session =
           ((RoleOutcome.Permitted)
-                  decider.decide(identity, feed.namespacePolicy(identity.namespace())))
+                  decider.decide(identity, directory.namespacePolicy(identity.namespace())))
               .request();
       String key = WireCodec.sessionKey(session);
       Set<String> using = manifests.nodesWith(identity);
@@ -640,20 +688,6 @@ public final class ScaleModel {
         sum += agent.applyingNanos();
       }
       return sum;
-    }
-
-    PodDirectory directory() {
-      return new PodDirectory() {
-        @Override
-        public CompletionStage<PodLookup> findByIp(InetAddress ip) {
-          return CompletableFuture.completedFuture(feed.index().lookup(ip, clock.instant()));
-        }
-
-        @Override
-        public io.podium.core.NamespacePolicy namespacePolicy(String namespace) {
-          return feed.namespacePolicy(namespace);
-        }
-      };
     }
 
     /** One refresh on its way to the agents that must get it. */

@@ -31,6 +31,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -407,6 +408,33 @@ class NodeCredentialsServiceTest {
     var permitted = (RoleOutcome.Permitted) api.hub.decide(scheduled);
     api.hub.credentialsIssued(permitted.request(), credentials);
     assertThat(events.received).hasSize(before);
+  }
+
+  @Test
+  void manyPodsWithoutANodeAndOnOneNodeAreEachStreamedOnceAndForgottenWhenGone() {
+    api.permit("shop", "shop-.*");
+    RecordingObserver<WatchEvent> events = watch("node-a");
+    List<PodIdentity> scheduled = new ArrayList<>();
+    // More than a node's list holds before the hub files them by uid in a map: 300 pending pods
+    // without a node, then all of them on node-a.
+    for (int i = 0; i < 300; i++) {
+      api.add(TestPods.pending("shop", "batch-" + i).onNode(null).withoutIp().build());
+    }
+    for (int i = 0; i < 300; i++) {
+      PodIdentity pod =
+          TestPods.running("shop", "batch-" + i)
+              .onNode("node-a")
+              .withIp("10.0." + (i / 200 + 10) + "." + (i % 200 + 1))
+              .build();
+      scheduled.add(pod);
+      api.add(pod);
+    }
+    assertThat(podNames(events)).hasSize(300).doesNotHaveDuplicates();
+    assertThat(podNames(watch("node-a"))).hasSize(300);
+
+    scheduled.forEach(api::remove);
+    assertThat(events.received.stream().filter(WatchEvent::hasPodRemoved).count()).isEqualTo(300);
+    assertThat(podNames(watch("node-a"))).isEmpty();
   }
 
   @Test
