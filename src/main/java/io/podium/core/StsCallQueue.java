@@ -29,6 +29,9 @@ final class StsCallQueue {
 
   private static final Logger log = LoggerFactory.getLogger(StsCallQueue.class);
 
+  /** The lowest rate throttling brings calls down to, in calls a second. */
+  static final double FLOOR_PER_SECOND = 1;
+
   enum Priority {
     CALLER_WAITING,
     PREFETCH,
@@ -57,8 +60,6 @@ final class StsCallQueue {
   private final int maxConcurrent;
   private final Scheduler scheduler;
   private final Clock clock;
-  static final double FLOOR_PER_SECOND = 1;
-
   private final TokenBucket bucket;
   private final double ceiling;
   private final double floor;

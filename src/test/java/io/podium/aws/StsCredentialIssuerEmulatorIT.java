@@ -3,9 +3,13 @@ package io.podium.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podium.core.BrokerObserver;
+import io.podium.core.BrokerSettings;
+import io.podium.core.CredentialBroker;
 import io.podium.core.Credentials;
 import io.podium.core.IssuedCredentials;
 import io.podium.core.RoleArn;
+import io.podium.core.SessionDurations;
 import io.podium.core.SessionRequest;
 import io.podium.core.StsCallException;
 import io.podium.sts.BootstrapCredentials;
@@ -13,6 +17,8 @@ import io.podium.sts.RoleDefinition;
 import io.podium.sts.StsEmulator;
 import io.podium.sts.StsError;
 import io.podium.testing.LogCapture;
+import io.podium.testing.ManualScheduler;
+import io.podium.testing.MutableClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -139,6 +146,40 @@ class StsCredentialIssuerEmulatorIT {
       assertThat(metrics.value("podium_sts_calls_total{result=\"error\"}")).isEqualTo(0);
     }
     assertThat(emulator.stats().callCount("AssumeRole")).isEqualTo(3);
+  }
+
+  @Test
+  void theBrokerHalvesItsStsRateWhenStsKeepsThrottlingAndRecoversWhenItStops() throws IOException {
+    start();
+    emulator.faults().throttleFraction(1);
+    // The emulator issues credentials by the real time: the broker's clock starts there.
+    MutableClock clock = MutableClock.at(java.time.Instant.now().toString());
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    BrokerSettings defaults = BrokerSettings.defaults(SessionDurations.defaults());
+    try (StsCredentialIssuer issuer = issuer(settings().withMaxAttempts(3), bootstrap())) {
+      CredentialBroker<String> broker =
+          new CredentialBroker<>(
+              issuer,
+              (request, issued, obtainedAt) -> issued.credentials().accessKeyId(),
+              defaults,
+              clock,
+              scheduler,
+              Runnable::run,
+              BrokerObserver.NONE,
+              new SplittableRandom(7));
+      broker.hold(readerSession("web-7f9c"));
+
+      // Three attempts, all throttled: the SDK gave up, and the broker slowed down.
+      assertThat(emulator.stats().callCount("AssumeRole")).isEqualTo(3);
+      assertThat(broker.stsCallRate()).isEqualTo(defaults.stsCallsPerSecond() / 2);
+      assertThat(logs.messagesFrom("io.podium.core"))
+          .anyMatch(m -> m.startsWith("STS is throttling"));
+
+      emulator.faults().throttleFraction(0);
+      scheduler.advance(Duration.ofSeconds(10));
+      assertThat(broker.cached(readerSession("web-7f9c"))).isPresent();
+      assertThat(broker.stsCallRate()).isEqualTo(defaults.stsCallsPerSecond());
+    }
   }
 
   @Test
