@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -153,7 +154,7 @@ class StsCredentialIssuerEmulatorIT {
     start();
     emulator.faults().throttleFraction(1);
     // The emulator issues credentials by the real time: the broker's clock starts there.
-    MutableClock clock = MutableClock.at(java.time.Instant.now().toString());
+    MutableClock clock = MutableClock.at(Instant.now().toString());
     ManualScheduler scheduler = new ManualScheduler(clock);
     BrokerSettings defaults = BrokerSettings.defaults(SessionDurations.defaults());
     try (StsCredentialIssuer issuer = issuer(settings().withMaxAttempts(3), bootstrap())) {
