@@ -124,11 +124,23 @@ public final class ScaleModel {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>();
+    if (args.length % 2 != 0) {
+      throw new IllegalArgumentException("every option needs a value: " + String.join(" ", args));
+    }
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
         throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
       }
       options.put(args[i].substring(2), args[i + 1]);
+    }
+    Set<String> known =
+        Set.of(
+            "pods", "nodes", "streams", "watch-pods", "page-size", "compare-feed", "compare-pods");
+    for (String option : options.keySet()) {
+      if (!known.contains(option)) {
+        throw new IllegalArgumentException(
+            "unknown option --" + option + "; known: --" + String.join(", --", known));
+      }
     }
     int pods = Integer.parseInt(options.getOrDefault("pods", "100000"));
     int nodes = Integer.parseInt(options.getOrDefault("nodes", "10000"));
