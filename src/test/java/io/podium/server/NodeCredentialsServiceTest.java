@@ -383,12 +383,7 @@ class NodeCredentialsServiceTest {
     api.add(unscheduled);
     assertThat(events.received).hasSize(subscribed);
 
-    PodIdentity scheduled =
-        TestPods.running("shop", "web")
-            .onNode("node-a")
-            .withIp("10.0.1.5")
-            .withRole("shop-web")
-            .build();
+    PodIdentity scheduled = webOnA;
     assertThat(scheduled.uid()).isEqualTo(unscheduled.uid());
     api.add(scheduled);
     List<WatchEvent> after = events.received.subList(subscribed, events.received.size());
