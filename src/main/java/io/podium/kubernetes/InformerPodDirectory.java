@@ -57,7 +57,8 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
    * @param podWait how long a caller with an unknown IP waits for its pod's event
    * @param syncTimeout how long {@link #start} waits for the informers' first lists
    * @param listPageSize how many objects each list request asks for ({@code limit}); the informers
-   *     follow the API server's {@code continue} token until the list is complete
+   *     follow the API server's {@code continue} token until the list is complete. 0: no limit, and
+   *     the first list is answered from the API server's watch cache ({@code resourceVersion=0})
    */
   public record Settings(
       String nodeName,
@@ -77,18 +78,31 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
     public static final long DEFAULT_LIST_PAGE_SIZE = 500;
 
     public Settings {
-      if (listPageSize < 1) {
-        throw new IllegalArgumentException("listPageSize must be positive, got " + listPageSize);
+      if (listPageSize < 0) {
+        throw new IllegalArgumentException(
+            "listPageSize must not be negative, got " + listPageSize);
       }
     }
 
-    /** Settings that list in pages of {@link #DEFAULT_LIST_PAGE_SIZE}. */
+    /**
+     * Settings for a node's process or for the whole cluster. The whole cluster's lists (the
+     * server's: every pod) come in pages of {@link #DEFAULT_LIST_PAGE_SIZE}. A node's lists (its
+     * own pods, and every namespace and service account) are asked for unpaged, so that the API
+     * server answers them from its watch cache: a paged list is a consistent read that, before
+     * Kubernetes serves those from the cache too, goes to etcd — and with a node's field selector
+     * reads every pod of the cluster there to find the node's, once for each node of a DaemonSet.
+     */
     public Settings(
         String nodeName,
         Optional<RoleBaseArn> roleBaseArn,
         Duration podWait,
         Duration syncTimeout) {
-      this(nodeName, roleBaseArn, podWait, syncTimeout, DEFAULT_LIST_PAGE_SIZE);
+      this(
+          nodeName,
+          roleBaseArn,
+          podWait,
+          syncTimeout,
+          nodeName == null ? DEFAULT_LIST_PAGE_SIZE : 0);
     }
   }
 
@@ -128,12 +142,12 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
             metrics);
     this.view = new ClusterView(settings.nodeName(), settings.roleBaseArn(), index, lookups);
 
-    // Every list is paged (limit, then continue until the last page). Without a limit fabric8 asks
-    // for the whole collection at once (resourceVersion=0, the API server's watch cache): one
-    // response that it reads and holds whole, hundreds of MB for the pods of a large cluster. With
-    // one it lists without resourceVersion, so the pages are a consistent read: a little more work
-    // for the API server, on a replica's start and after a lost watch only.
-    Long pageSize = settings.listPageSize();
+    // With a page size every list is paged (limit, then continue until the last page). Without
+    // one fabric8 asks for the whole collection at once (resourceVersion=0, the API server's watch
+    // cache): one response that it reads and holds whole, hundreds of MB for every pod of a large
+    // cluster. With one it lists without resourceVersion, so the pages are a consistent read: a
+    // little more work for the API server, on a replica's start and after a lost watch only.
+    Long pageSize = settings.listPageSize() > 0 ? settings.listPageSize() : null;
     var podOperation = client.pods().inAnyNamespace();
     pods =
         informer(

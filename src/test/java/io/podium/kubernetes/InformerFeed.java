@@ -3,8 +3,6 @@ package io.podium.kubernetes;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.podium.core.NamespacePolicy;
-import io.podium.core.PodChangeListener;
 import io.podium.core.PodIpIndex;
 import io.podium.core.RoleBaseArn;
 import io.podium.core.Scheduler;
@@ -14,11 +12,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * For the scale model (bench/scale.sh): what {@link InformerPodDirectory} keeps, fed with manifests
- * directly instead of through an API server. Each event does what fabric8's informer does with it —
- * the item store ({@link MetadataOnlyStore}) takes the object, then the handler hands it to the
- * {@link ClusterView} — so the state held is the same, without the HTTP, JSON and list of a mock
- * API server too slow for 100,000 pods on a small machine.
+ * For the scale model (bench/scale.sh), as a comparison: what {@link InformerPodDirectory} keeps,
+ * fed with manifests directly instead of through an API server. Each event does what fabric8's
+ * informer does with it — the item store ({@link MetadataOnlyStore}) takes the object, then the
+ * handler hands it to the {@link ClusterView} — so the store and view's own cost and memory show
+ * without HTTP and JSON.
  */
 public final class InformerFeed {
 
@@ -60,22 +58,6 @@ public final class InformerFeed {
     } else {
       view.podUpdated(before, pod);
     }
-  }
-
-  public void addListener(PodChangeListener listener) {
-    view.addListener(listener);
-  }
-
-  public void retell(PodChangeListener listener) {
-    view.retell(listener);
-  }
-
-  public NamespacePolicy namespacePolicy(String namespace) {
-    return view.namespacePolicy(namespace);
-  }
-
-  public PodIpIndex index() {
-    return index;
   }
 
   public int storedPods() {

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.PodIdentity;
 import io.podium.core.PodLookup;
+import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleOutcome;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -64,13 +66,14 @@ class InformerPodDirectoryTest {
   }
 
   @Test
-  void listsPodsNamespacesAndServiceAccountsInPages() throws Exception {
+  void aNodesListsComeUnpagedFromTheApiServersWatchCache() throws Exception {
     fixture.create(ApiObjects.pod("shop", "here").onNode("node-1").ip("10.0.0.5").build());
 
     fixture.start();
 
-    // The CRUD mock ignores limit and continue (InformerPodDirectoryPagingTest follows the pages).
-    long limit = InformerPodDirectory.Settings.DEFAULT_LIST_PAGE_SIZE;
+    // A paged list would be a consistent read, which (with the node's field selector) reads every
+    // pod in etcd, for every node; the whole cluster's lists are paged (InformerPodDirectoryPaging
+    // Test follows the pages of a server's directory).
     for (String collection : List.of("pods", "namespaces", "serviceaccounts")) {
       assertThat(fixture.api.requests())
           .as("the %s list", collection)
@@ -78,8 +81,22 @@ class InformerPodDirectoryTest {
               path ->
                   path.startsWith("/api/v1/" + collection + "?")
                       && !path.contains("watch=true")
-                      && path.contains("limit=" + limit));
+                      && path.contains("resourceVersion=0")
+                      && !path.contains("limit="));
     }
+  }
+
+  @Test
+  void theWholeClustersListsArePagedAndANodesAreNot() {
+    Optional<RoleBaseArn> base = Optional.empty();
+    assertThat(
+            new InformerPodDirectory.Settings(null, base, Duration.ZERO, Duration.ZERO)
+                .listPageSize())
+        .isEqualTo(InformerPodDirectory.Settings.DEFAULT_LIST_PAGE_SIZE);
+    assertThat(
+            new InformerPodDirectory.Settings("node-1", base, Duration.ZERO, Duration.ZERO)
+                .listPageSize())
+        .isZero();
   }
 
   @Test
