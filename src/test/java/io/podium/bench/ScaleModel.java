@@ -1,5 +1,7 @@
 package io.podium.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -288,21 +290,24 @@ public final class ScaleModel {
 
       // The directory's own state: live heap with it, minus live heap once it is closed and gone.
       // fabric8 stops informers asynchronously (the store stays reachable until the watch's
-      // WebSocket has finished closing), so the heap is measured until it stops shrinking (by
-      // less than a byte per pod).
+      // WebSocket has finished closing, after even SharedInformer.stopped() completes), so the
+      // heap is measured until it stops shrinking (by less than a byte per pod).
       Histogram with = Histogram.take();
       directory.close();
       directory = null;
-      Histogram without = Histogram.take();
-      for (int attempt = 0; attempt < 10; attempt++) {
-        Thread.sleep(200);
-        Histogram later = Histogram.take();
-        boolean shrank = later.total() < without.total() - tracked;
-        without = later;
-        if (!shrank) {
-          break;
-        }
-      }
+      AtomicReference<Histogram> settled = new AtomicReference<>(Histogram.take());
+      int pods = tracked;
+      await()
+          .pollInterval(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Histogram later = Histogram.take();
+                boolean shrank = later.total() < settled.get().total() - pods;
+                settled.set(later);
+                return !shrank;
+              });
+      Histogram without = settled.get();
       Histogram held = with.minus(without);
       out.put("directory_bytes_per_pod", held.total() / tracked);
       // G1's filler arrays cover unused parts of retained regions: the histogram counts them as
