@@ -49,11 +49,11 @@ class ArchitectureTest {
   @Test
   void adaptersMeetOnlyThroughCore() {
     String[] adapters = {
-      "io.podium.agent..",
+      "io.podium.imds..",
       "io.podium.aws..",
-      "io.podium.sts..",
+      "io.podium.stsemulator..",
       "io.podium.kubernetes..",
-      "io.podium.node..",
+      "io.podium.interception..",
       "io.podium.server..",
       "io.podium.ops.."
     };
@@ -80,13 +80,13 @@ class ArchitectureTest {
   void sharedAgentApiPackagesUseNoAdapter() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.podium.api..", "io.podium.tls..")
+        .resideInAnyPackage("io.podium.wire..", "io.podium.tls..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.podium.agent..",
+            "io.podium.imds..",
             "io.podium.aws..",
-            "io.podium.sts..",
+            "io.podium.stsemulator..",
             "io.podium.kubernetes..",
             "io.podium.server..",
             "io.podium.cli..")

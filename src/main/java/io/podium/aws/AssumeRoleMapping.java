@@ -1,9 +1,9 @@
 package io.podium.aws;
 
-import io.podium.core.Credentials;
-import io.podium.core.IssuedCredentials;
-import io.podium.core.SessionRequest;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.Credentials;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.session.SessionRequest;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;

@@ -1,6 +1,6 @@
 package io.podium.aws;
 
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.metrics.MetricPublisher;

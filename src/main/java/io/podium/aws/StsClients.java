@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sts.StsClientBuilder;
  * The adaptive strategy was not chosen: once STS throttles, its client-side rate limiter delays
  * even the first attempt of later calls, inside their call timeout, which would fall on fresh pods'
  * first credentials; how soon to ask STS again after {@link
- * io.podium.core.StsCallException.Throttled} is the credential broker's decision.
+ * io.podium.core.broker.StsCallException.Throttled} is the credential broker's decision.
  */
 final class StsClients {
 

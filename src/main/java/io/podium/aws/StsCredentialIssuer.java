@@ -1,9 +1,9 @@
 package io.podium.aws;
 
-import io.podium.core.CredentialIssuer;
-import io.podium.core.IssuedCredentials;
-import io.podium.core.SessionRequest;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.CredentialIssuer;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.session.SessionRequest;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;

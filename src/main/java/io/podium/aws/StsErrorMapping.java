@@ -1,6 +1,6 @@
 package io.podium.aws;
 
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.podium.aws;
 
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,6 +1,6 @@
 package io.podium.aws;
 
-import io.podium.core.RoleArn;
+import io.podium.core.role.RoleArn;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package io.podium.cli;
 
-import io.podium.agent.MetadataSettings;
-import io.podium.agent.remote.ServerAddress;
-import io.podium.agent.remote.ServerConnections;
-import io.podium.agent.remote.TokenFileCredentials;
+import io.podium.agent.ServerAddress;
+import io.podium.agent.ServerConnections;
+import io.podium.agent.TokenFileCredentials;
+import io.podium.imds.MetadataSettings;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -184,7 +184,7 @@ final class AgentCommand implements Callable<Integer> {
               lookupDeadline,
               pushWait,
               outageFloor,
-              io.podium.core.SessionDurations.DEFAULT_MIN_REMAINING,
+              io.podium.core.session.SessionDurations.DEFAULT_MIN_REMAINING,
               Duration.ofSeconds(30),
               new PodiumVersion().getVersion()[0]),
           tls.files(),

@@ -1,11 +1,11 @@
 package io.podium.cli;
 
 import io.grpc.CallCredentials;
-import io.podium.agent.MetadataServer;
-import io.podium.agent.MetadataSettings;
-import io.podium.agent.remote.ServerConnections;
-import io.podium.node.InterceptionSettings;
-import io.podium.node.RuleManager;
+import io.podium.agent.ServerConnections;
+import io.podium.imds.MetadataServer;
+import io.podium.imds.MetadataSettings;
+import io.podium.interception.InterceptionSettings;
+import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;

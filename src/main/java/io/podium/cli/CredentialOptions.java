@@ -1,15 +1,15 @@
 package io.podium.cli;
 
-import io.podium.core.BrokerSettings;
-import io.podium.core.MalformedRoleException;
-import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
-import io.podium.core.RolePolicy;
-import io.podium.core.RoleResolver;
-import io.podium.core.SessionDurations;
-import io.podium.core.SessionNameTemplate;
-import io.podium.core.SessionRequestFactory;
-import io.podium.core.SessionTag;
+import io.podium.core.broker.BrokerSettings;
+import io.podium.core.role.MalformedRoleException;
+import io.podium.core.role.RoleBaseArn;
+import io.podium.core.role.RolePolicy;
+import io.podium.core.role.RoleResolver;
+import io.podium.core.session.SessionDurations;
+import io.podium.core.session.SessionNameTemplate;
+import io.podium.core.session.SessionRequestFactory;
+import io.podium.core.session.SessionTag;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.podium.cli;
 
 import io.podium.aws.StsSettings;
 import io.podium.ops.Health;
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.StsEmulator;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.StsEmulator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

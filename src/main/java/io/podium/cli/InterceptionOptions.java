@@ -1,8 +1,8 @@
 package io.podium.cli;
 
-import io.podium.node.BackendChoice;
-import io.podium.node.InterceptionSettings;
-import io.podium.node.InterfaceMatch;
+import io.podium.interception.BackendChoice;
+import io.podium.interception.InterceptionSettings;
+import io.podium.interception.InterfaceMatch;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

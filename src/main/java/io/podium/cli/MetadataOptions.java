@@ -1,6 +1,6 @@
 package io.podium.cli;
 
-import io.podium.agent.MetadataSettings;
+import io.podium.imds.MetadataSettings;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package io.podium.cli;
 
-import io.podium.core.ExecutorScheduler;
-import io.podium.node.InterceptionSettings;
-import io.podium.node.ProcessCommandRunner;
-import io.podium.node.RuleManager;
+import io.podium.core.broker.ExecutorScheduler;
+import io.podium.interception.InterceptionSettings;
+import io.podium.interception.ProcessCommandRunner;
+import io.podium.interception.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Deque;
 import java.util.concurrent.Executors;

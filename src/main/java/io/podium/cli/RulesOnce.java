@@ -1,11 +1,11 @@
 package io.podium.cli;
 
-import io.podium.node.CommandRunner;
-import io.podium.node.InterceptionException;
-import io.podium.node.InterceptionSettings;
-import io.podium.node.ProcessCommandRunner;
-import io.podium.node.RuleCheck;
-import io.podium.node.RuleManager;
+import io.podium.interception.CommandRunner;
+import io.podium.interception.InterceptionException;
+import io.podium.interception.InterceptionSettings;
+import io.podium.interception.ProcessCommandRunner;
+import io.podium.interception.RuleCheck;
+import io.podium.interception.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package io.podium.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.cli.KubernetesOptions.KubeconfigException;
-import io.podium.core.ExecutorScheduler;
+import io.podium.core.broker.ExecutorScheduler;
 import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.kubernetes.TokenReviewAgentTokens;

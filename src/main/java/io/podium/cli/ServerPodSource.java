@@ -1,11 +1,11 @@
 package io.podium.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.podium.core.PodChangeListener;
 import io.podium.core.PodDirectory;
 import io.podium.core.PodProblems;
-import io.podium.core.RoleBaseArn;
-import io.podium.core.Scheduler;
+import io.podium.core.broker.Scheduler;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.role.RoleBaseArn;
 import io.podium.kubernetes.FilePodDirectory;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.KubernetesPodEvents;

@@ -1,15 +1,14 @@
 package io.podium.cli;
 
-import io.podium.api.v1.SessionCredentials;
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
-import io.podium.core.BrokerSettings;
-import io.podium.core.CredentialBroker;
-import io.podium.core.ExecutorScheduler;
 import io.podium.core.Prefetcher;
-import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleDecider;
-import io.podium.metrics.BrokerMetrics;
+import io.podium.core.broker.BrokerSettings;
+import io.podium.core.broker.CredentialBroker;
+import io.podium.core.broker.ExecutorScheduler;
+import io.podium.core.role.RoleBaseArn;
+import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.podium.server.AgentApiServer;
 import io.podium.server.NodeAuthenticator;
@@ -22,6 +21,7 @@ import io.podium.server.SessionOwnership;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
+import io.podium.wire.v1.SessionCredentials;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -1,11 +1,11 @@
 package io.podium.cli;
 
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.InvalidRolesFileException;
-import io.podium.sts.RoleDefinition;
-import io.podium.sts.RolesFile;
-import io.podium.sts.StsEmulator;
-import io.podium.sts.StsError;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.InvalidRolesFileException;
+import io.podium.stsemulator.RoleDefinition;
+import io.podium.stsemulator.RolesFile;
+import io.podium.stsemulator.StsEmulator;
+import io.podium.stsemulator.StsError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

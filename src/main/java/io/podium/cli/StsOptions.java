@@ -1,8 +1,8 @@
 package io.podium.cli;
 
 import io.podium.aws.StsSettings;
-import io.podium.core.MalformedRoleException;
-import io.podium.core.RoleArn;
+import io.podium.core.role.MalformedRoleException;
+import io.podium.core.role.RoleArn;
 import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,8 @@
 package io.podium.core;
 
+import io.podium.core.broker.CachedCredentials;
+import io.podium.core.broker.StsCallException;
+
 /**
  * The answer to a caller asking for credentials.
  *

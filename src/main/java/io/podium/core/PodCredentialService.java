@@ -1,5 +1,11 @@
 package io.podium.core;
 
+import io.podium.core.broker.CachedCredentials;
+import io.podium.core.broker.CredentialBroker;
+import io.podium.core.broker.Scheduler;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodLookup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.podium.core;
 
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.NamespacePolicy;
 import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
 

@@ -1,5 +1,9 @@
 package io.podium.core;
 
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.RoleArn;
+
 /**
  * Hears of problems the owner of a pod should see where they look (on Kubernetes, as Events on the
  * pod): a role refused by policy or a malformed annotation, and an STS call that failed. Called on

@@ -1,5 +1,11 @@
 package io.podium.core;
 
+import io.podium.core.broker.CredentialBroker;
+import io.podium.core.pod.CredentialEligibility;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.session.SessionRequest;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,14 @@
 package io.podium.core;
 
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.Decision;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RolePolicy;
+import io.podium.core.role.RoleResolution;
+import io.podium.core.role.RoleResolver;
+import io.podium.core.session.MalformedAnnotationException;
+import io.podium.core.session.SessionRequest;
+import io.podium.core.session.SessionRequestFactory;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -1,5 +1,10 @@
 package io.podium.core;
 
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.RoleArn;
+import io.podium.core.role.RoleSource;
+import io.podium.core.session.SessionRequest;
+
 /**
  * Which role the caller at an IP may use, decided without calling STS: the basis of every metadata
  * answer. The HTTP layer maps each case to one status code.

@@ -1,5 +1,8 @@
 package io.podium.core;
 
+import io.podium.core.broker.Scheduler;
+import io.podium.core.pod.PodIpIndex;
+import io.podium.core.pod.PodLookup;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package io.podium.kubernetes;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.podium.core.NamespacePolicy;
-import io.podium.core.PodChangeListener;
 import io.podium.core.PodDirectory;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodIpIndex;
-import io.podium.core.PodLookup;
-import io.podium.core.RoleBaseArn;
-import io.podium.core.Scheduler;
+import io.podium.core.broker.Scheduler;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodIpIndex;
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleBaseArn;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;

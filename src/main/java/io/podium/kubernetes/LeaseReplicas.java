@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.podium.core.Replicas;
-import io.podium.core.Scheduler;
+import io.podium.core.broker.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.podium.kubernetes;
 
-import io.podium.core.AllowedRoles;
-import io.podium.core.NamespacePolicy;
-import io.podium.core.RoleBaseArn;
+import io.podium.core.role.AllowedRoles;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleBaseArn;
 import java.util.Objects;
 import java.util.Optional;
 

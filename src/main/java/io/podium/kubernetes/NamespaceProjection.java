@@ -1,9 +1,9 @@
 package io.podium.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.podium.core.AllowedRoles;
-import io.podium.core.NamespacePolicy;
-import io.podium.core.RoleBaseArn;
+import io.podium.core.role.AllowedRoles;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleBaseArn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package io.podium.server;
 
 import com.google.rpc.Code;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.podium.api.ErrorDetails;
-import io.podium.api.v1.ErrorReason;
-import io.podium.api.v1.WatchEvent;
+import io.podium.wire.ErrorDetails;
+import io.podium.wire.v1.ErrorReason;
+import io.podium.wire.v1.WatchEvent;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,10 @@
 package io.podium.server;
 
-import io.podium.core.NamespacePolicy;
-import io.podium.core.PodChangeListener;
-import io.podium.core.PodIdentity;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.NamespacePolicy;
 import java.util.function.Consumer;
 import java.util.function.Function;
 

@@ -1,10 +1,10 @@
 package io.podium.server;
 
-import io.podium.api.WireCodec;
-import io.podium.api.v1.SessionCredentials;
-import io.podium.core.CredentialsRenderer;
-import io.podium.core.IssuedCredentials;
-import io.podium.core.SessionRequest;
+import io.podium.core.broker.CredentialsRenderer;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.session.SessionRequest;
+import io.podium.wire.WireCodec;
+import io.podium.wire.v1.SessionCredentials;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 

@@ -1,9 +1,9 @@
 package io.podium.server;
 
-import io.podium.api.Rendezvous;
-import io.podium.api.WireCodec;
 import io.podium.core.Replicas;
-import io.podium.core.SessionRequest;
+import io.podium.core.session.SessionRequest;
+import io.podium.wire.Rendezvous;
+import io.podium.wire.WireCodec;
 import java.util.Optional;
 import java.util.Set;
 

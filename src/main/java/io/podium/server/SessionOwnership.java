@@ -1,6 +1,6 @@
 package io.podium.server;
 
-import io.podium.core.SessionRequest;
+import io.podium.core.session.SessionRequest;
 
 /**
  * Which sessions this replica calls STS for, so that STS calls do not grow with the number of

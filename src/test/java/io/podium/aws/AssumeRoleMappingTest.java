@@ -3,10 +3,10 @@ package io.podium.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podium.core.IssuedCredentials;
-import io.podium.core.RoleArn;
-import io.podium.core.SessionRequest;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.role.RoleArn;
+import io.podium.core.session.SessionRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

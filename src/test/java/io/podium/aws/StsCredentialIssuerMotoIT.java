@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.podium.core.Credentials;
-import io.podium.core.IssuedCredentials;
-import io.podium.core.RoleArn;
-import io.podium.core.SessionRequest;
+import io.podium.core.broker.Credentials;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.role.RoleArn;
+import io.podium.core.session.SessionRequest;
 import io.podium.testing.LogCapture;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

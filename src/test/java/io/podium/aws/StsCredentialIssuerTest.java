@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import io.podium.core.RoleArn;
-import io.podium.core.SessionRequest;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.role.RoleArn;
+import io.podium.core.session.SessionRequest;
 import io.podium.testing.LogCapture;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.podium.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;

@@ -3,7 +3,7 @@ package io.podium.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podium.core.RoleArn;
+import io.podium.core.role.RoleArn;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

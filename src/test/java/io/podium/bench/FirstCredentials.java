@@ -2,8 +2,8 @@ package io.podium.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.StsEmulator;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.PodiumProcess;

@@ -1,9 +1,9 @@
 package io.podium.bench;
 
-import io.podium.core.NamespacePolicy;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodLookup;
 import io.podium.core.RoleOutcome;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.NamespacePolicy;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -3,8 +3,8 @@ package io.podium.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.StsEmulator;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.ImdsClient;
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.PodiumProcess;

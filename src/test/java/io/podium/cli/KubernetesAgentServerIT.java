@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.StsEmulator;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.ImdsClient;
 import io.podium.testing.IsolatedProcess;

@@ -2,8 +2,8 @@ package io.podium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podium.sts.BootstrapCredentials;
-import io.podium.sts.StsEmulator;
+import io.podium.stsemulator.BootstrapCredentials;
+import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.PodiumProcess;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

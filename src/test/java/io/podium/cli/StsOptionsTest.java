@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podium.aws.StsSettings;
-import io.podium.core.RoleArn;
+import io.podium.core.role.RoleArn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -2,6 +2,20 @@ package io.podium.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.core.broker.BrokerObserver;
+import io.podium.core.broker.BrokerSettings;
+import io.podium.core.broker.CredentialBroker;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.AllowedRoles;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleArn;
+import io.podium.core.role.RoleBaseArn;
+import io.podium.core.role.RolePolicy;
+import io.podium.core.role.RoleResolver;
+import io.podium.core.session.SessionDurations;
+import io.podium.core.session.SessionRequest;
+import io.podium.core.session.SessionRequestFactory;
 import io.podium.testing.FakeIssuer;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;

@@ -2,6 +2,10 @@ package io.podium.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.RoleArn;
+import io.podium.core.role.RoleSource;
 import io.podium.testing.TestPods;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -2,6 +2,13 @@ package io.podium.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.AllowedRoles;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleBaseArn;
+import io.podium.core.role.RolePolicy;
+import io.podium.core.role.RoleResolver;
+import io.podium.core.session.SessionRequestFactory;
 import io.podium.testing.TestPods;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,9 @@ package io.podium.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodIpIndex;
+import io.podium.core.pod.PodLookup;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
 import io.podium.testing.TestPods;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podium.core.RoleOutcome;
-import io.podium.core.RoleSource;
+import io.podium.core.role.RoleSource;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import java.time.Duration;

@@ -3,12 +3,12 @@ package io.podium.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.podium.core.PodChangeListener;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodIpIndex;
-import io.podium.core.PodLookup;
-import io.podium.core.RoleBaseArn;
 import io.podium.core.WaitingPodLookup;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodIpIndex;
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.RoleBaseArn;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podium.core.CredentialOutcome;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodLookup;
-import io.podium.core.RoleBaseArn;
 import io.podium.core.RoleOutcome;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.RoleBaseArn;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package io.podium.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podium.core.BrokerSettings;
 import io.podium.core.CredentialOutcome;
-import io.podium.core.PodChangeListener;
-import io.podium.core.PodIdentity;
 import io.podium.core.RoleOutcome;
-import io.podium.core.SessionDurations;
+import io.podium.core.broker.BrokerSettings;
+import io.podium.core.pod.PodChangeListener;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.session.SessionDurations;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import java.net.InetAddress;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.podium.core.PodIdentity;
-import io.podium.core.RoleArn;
 import io.podium.core.RoleOutcome;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.RoleArn;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.MutableClock;

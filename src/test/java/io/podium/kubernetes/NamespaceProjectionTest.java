@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.podium.core.AllowedRoles;
-import io.podium.core.Decision;
-import io.podium.core.NamespacePolicy;
-import io.podium.core.RoleArn;
-import io.podium.core.RoleBaseArn;
-import io.podium.core.RolePolicy;
+import io.podium.core.role.AllowedRoles;
+import io.podium.core.role.Decision;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RoleArn;
+import io.podium.core.role.RoleBaseArn;
+import io.podium.core.role.RolePolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

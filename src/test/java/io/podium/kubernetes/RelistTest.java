@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodLookup;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodLookup;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;

@@ -3,11 +3,11 @@ package io.podium.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podium.agent.MetadataServer;
-import io.podium.agent.MetadataSettings;
-import io.podium.agent.remote.ServerAddress;
-import io.podium.agent.remote.ServerConnections;
-import io.podium.core.PodIdentity;
+import io.podium.agent.ServerAddress;
+import io.podium.agent.ServerConnections;
+import io.podium.core.pod.PodIdentity;
+import io.podium.imds.MetadataServer;
+import io.podium.imds.MetadataSettings;
 import io.podium.testing.ImdsClient;
 import io.podium.testing.MutableClock;
 import io.podium.testing.TestCertificates;

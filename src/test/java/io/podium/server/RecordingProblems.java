@@ -1,10 +1,10 @@
 package io.podium.server;
 
-import io.podium.core.PodIdentity;
 import io.podium.core.PodProblems;
-import io.podium.core.RoleArn;
 import io.podium.core.RoleOutcome;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.role.RoleArn;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

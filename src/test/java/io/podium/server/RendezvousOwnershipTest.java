@@ -2,10 +2,10 @@ package io.podium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podium.api.WireCodec;
 import io.podium.core.Replicas;
-import io.podium.core.RoleArn;
-import io.podium.core.SessionRequest;
+import io.podium.core.role.RoleArn;
+import io.podium.core.session.SessionRequest;
+import io.podium.wire.WireCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.podium.testing;
 
-import io.podium.core.CredentialIssuer;
-import io.podium.core.Credentials;
-import io.podium.core.IssuedCredentials;
-import io.podium.core.SessionRequest;
-import io.podium.core.StsCallException;
+import io.podium.core.broker.CredentialIssuer;
+import io.podium.core.broker.Credentials;
+import io.podium.core.broker.IssuedCredentials;
+import io.podium.core.broker.StsCallException;
+import io.podium.core.session.SessionRequest;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.podium.testing;
 
-import io.podium.core.Scheduler;
+import io.podium.core.broker.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;

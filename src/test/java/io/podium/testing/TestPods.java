@@ -1,8 +1,8 @@
 package io.podium.testing;
 
-import io.podium.core.PodAnnotations;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodPhase;
+import io.podium.core.pod.PodAnnotations;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodPhase;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

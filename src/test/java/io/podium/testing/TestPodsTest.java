@@ -2,9 +2,9 @@ package io.podium.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podium.core.PodAnnotations;
-import io.podium.core.PodIdentity;
-import io.podium.core.PodPhase;
+import io.podium.core.pod.PodAnnotations;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodPhase;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

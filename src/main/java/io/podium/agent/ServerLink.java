@@ -1,0 +1,252 @@
+package io.podium.agent;
+
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.podium.wire.ErrorDetails;
+import io.podium.wire.WireCodec;
+import io.podium.wire.v1.Capability;
+import io.podium.wire.v1.LookupRequest;
+import io.podium.wire.v1.LookupResponse;
+import io.podium.wire.v1.NodeCredentialsGrpc;
+import io.podium.wire.v1.Peer;
+import io.podium.wire.v1.WatchEvent;
+import io.podium.wire.v1.WatchRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's connection to one server replica: a Watch stream feeding the {@link NodeView}, kept
+ * open for as long as the agent runs, re-opened with jittered backoff whenever it ends (a replica
+ * restarting, slow to sync or refusing), and never a reason for the agent to exit.
+ */
+final class ServerLink {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
+
+  private final String name;
+  private final ManagedChannel channel;
+  private final NodeCredentialsGrpc.NodeCredentialsStub stub;
+  private final NodeView view;
+  private final WatchRequest request;
+  private final ScheduledExecutorService timers;
+  private final Backoff backoff;
+  private final AgentMetrics metrics;
+
+  // Guarded by this.
+  private ClientCallStreamObserver<WatchRequest> call;
+  private ScheduledFuture<?> retry;
+  private boolean closed;
+  private volatile boolean synced;
+  // The replica id from the server's hello: which sessions it owns follows from it.
+  private volatile String replica;
+
+  /**
+   * @param authority the name the server's certificate must carry (the {@code --server} host)
+   * @param callCredentials the agent's token, or {@code null}
+   */
+  ServerLink(
+      String authority,
+      InetSocketAddress address,
+      ChannelCredentials credentials,
+      CallCredentials callCredentials,
+      NodeView view,
+      String node,
+      String version,
+      ScheduledExecutorService timers,
+      AgentMetrics metrics) {
+    this.name = authority + "@" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    this.channel =
+        NettyChannelBuilder.forAddress(address, credentials)
+            .overrideAuthority(authority + ":" + address.getPort())
+            // A replica that vanished without closing its connections is noticed in seconds.
+            .keepAliveTime(10, TimeUnit.SECONDS)
+            .keepAliveTimeout(5, TimeUnit.SECONDS)
+            .keepAliveWithoutCalls(true)
+            .maxInboundMessageSize(16 * 1024 * 1024)
+            .build();
+    NodeCredentialsGrpc.NodeCredentialsStub plain = NodeCredentialsGrpc.newStub(channel);
+    this.stub = callCredentials == null ? plain : plain.withCallCredentials(callCredentials);
+    this.view = view;
+    this.request =
+        WatchRequest.newBuilder()
+            .setNode(node == null ? "" : node)
+            .setAgent(
+                Peer.newBuilder()
+                    .setVersion(version)
+                    .setProtocol(WireCodec.PROTOCOL)
+                    .addCapabilities(Capability.CAPABILITY_CREDENTIALS_PUSH)
+                    .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS))
+            .build();
+    this.timers = timers;
+    this.backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), new Random());
+    this.metrics = metrics;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The replica id this link's server gave in its hello; empty before one arrived. */
+  String replica() {
+    String id = replica;
+    return id == null ? "" : id;
+  }
+
+  /** Whether this link's stream is open and its snapshot complete. */
+  boolean synced() {
+    return synced;
+  }
+
+  synchronized void start() {
+    if (closed || call != null) {
+      return;
+    }
+    view.streamStarted(this);
+    stub.watch(request, new Watcher());
+  }
+
+  /** Asks this replica about one IP, within {@code deadline}. */
+  CompletableFuture<LookupResponse> lookup(
+      InetAddress ip, boolean wantCredentials, Duration deadline) {
+    CompletableFuture<LookupResponse> answer = new CompletableFuture<>();
+    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .lookup(
+            LookupRequest.newBuilder()
+                .setIp(WireCodec.encode(ip))
+                .setWantCredentials(wantCredentials)
+                .build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(LookupResponse response) {
+                answer.complete(response);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                answer.completeExceptionally(
+                    Status.INTERNAL
+                        .withDescription("lookup ended without an answer")
+                        .asException());
+              }
+            });
+    return answer;
+  }
+
+  synchronized void close() {
+    closed = true;
+    if (retry != null) {
+      retry.cancel(false);
+    }
+    if (call != null) {
+      call.cancel("agent stopping", null);
+    }
+    channel.shutdownNow();
+  }
+
+  private synchronized void ended(Throwable failure) {
+    call = null;
+    synced = false;
+    view.streamEnded(this);
+    if (closed) {
+      return;
+    }
+    Duration delay = backoff.next();
+    Status status = Status.fromThrowable(failure);
+    String reason = ErrorDetails.reason(failure).name();
+    if (status.getCode() == Status.Code.PERMISSION_DENIED
+        || status.getCode() == Status.Code.UNAUTHENTICATED) {
+      log.error(
+          "Server {} refused this agent: {} {} ({}); retrying in {} ms",
+          name,
+          status.getCode(),
+          status.getDescription(),
+          reason,
+          delay.toMillis());
+    } else {
+      log.warn(
+          "Stream from server {} ended: {} {} ({}); reconnecting in {} ms",
+          name,
+          status.getCode(),
+          status.getDescription(),
+          reason,
+          delay.toMillis());
+    }
+    metrics.streamEnded();
+    retry = timers.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void restart() {
+    retry = null;
+    start();
+  }
+
+  /** Receives one stream's events, in order, on a gRPC thread. */
+  private final class Watcher implements ClientResponseObserver<WatchRequest, WatchEvent> {
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+      synchronized (ServerLink.this) {
+        call = requestStream;
+      }
+    }
+
+    @Override
+    public void onNext(WatchEvent event) {
+      switch (event.getEventCase()) {
+        case HELLO -> {
+          replica = event.getHello().getReplica();
+          view.minRemaining(Duration.ofSeconds(event.getHello().getMinRemainingSeconds()));
+          log.info(
+              "Connected to server {} (replica {}, protocol {}, version {}) as node {}",
+              name,
+              event.getHello().getReplica(),
+              event.getHello().getServer().getProtocol(),
+              event.getHello().getServer().getVersion(),
+              event.getHello().getNode());
+        }
+        case POD -> view.podUpserted(ServerLink.this, event.getPod());
+        case POD_REMOVED -> view.podRemoved(ServerLink.this, event.getPodRemoved().getUid());
+        case CREDENTIALS -> view.credentialsArrived(event.getCredentials());
+        case SYNCED -> {
+          synchronized (ServerLink.this) {
+            backoff.reset();
+          }
+          synced = true;
+          view.synced(ServerLink.this);
+          log.info("Synced with server {}: {} pods known", name, view.podCount());
+        }
+        // An event a newer server added: nothing this version must act on.
+        case EVENT_NOT_SET -> log.debug("ignoring an event this agent version does not know");
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      ended(Status.UNAVAILABLE.withDescription("the server ended the stream").asException());
+    }
+  }
+}

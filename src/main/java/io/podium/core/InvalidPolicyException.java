@@ -1,8 +1,0 @@
-package io.podium.core;
-
-/** A namespace policy annotation that cannot be used; the message says what to fix. */
-public final class InvalidPolicyException extends IllegalArgumentException {
-  public InvalidPolicyException(String reason) {
-    super(reason);
-  }
-}
