@@ -1,16 +1,74 @@
 package io.podium;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The layering the style guide promises, enforced by the build. */
+/**
+ * The layering of docs/architecture.md, enforced by the build: a core without I/O in four parts
+ * stacked pod → role → session → broker, adapters that meet only through the core, no cycles, and a
+ * rule for every package — including the ones issues have planned but not yet written.
+ */
 class ArchitectureTest {
+
+  private static final String CORE = "io.podium.core..";
+
+  /**
+   * Each package (sub-packages excluded) and the Podium packages it may use besides itself. A
+   * package missing here fails {@link #everyPackageHasARule()}.
+   */
+  private static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
+
+  static {
+    MAY_USE.put("io.podium.core.pod", List.of());
+    MAY_USE.put("io.podium.core.role", List.of("io.podium.core.pod"));
+    MAY_USE.put("io.podium.core.session", List.of("io.podium.core.pod", "io.podium.core.role"));
+    MAY_USE.put(
+        "io.podium.core.broker",
+        List.of("io.podium.core.pod", "io.podium.core.role", "io.podium.core.session"));
+    MAY_USE.put("io.podium.core", List.of(CORE));
+    // Shared by agent and server: the generated podium.v1 messages and their codec.
+    MAY_USE.put("io.podium.wire", List.of(CORE, "io.podium.wire.v1"));
+    MAY_USE.put("io.podium.wire.v1", List.of());
+    MAY_USE.put("io.podium.tls", List.of());
+    // Adapters: each uses the core only.
+    MAY_USE.put("io.podium.imds", List.of(CORE));
+    MAY_USE.put("io.podium.aws", List.of(CORE));
+    MAY_USE.put("io.podium.stsemulator", List.of(CORE));
+    MAY_USE.put("io.podium.kubernetes", List.of(CORE));
+    MAY_USE.put("io.podium.interception", List.of(CORE));
+    MAY_USE.put("io.podium.ops", List.of(CORE));
+    // The agent feeds the metadata API the documents it renders; agent and server speak the wire
+    // contract, the server over mutual TLS.
+    MAY_USE.put("io.podium.agent", List.of(CORE, "io.podium.wire..", "io.podium.imds"));
+    MAY_USE.put("io.podium.server", List.of(CORE, "io.podium.wire..", "io.podium.tls"));
+    // Planned: the IRSA admission webhook, the OIDC issuer publisher, the container-credentials
+    // endpoint (EKS Pod Identity's protocol). Adapters like the others.
+    MAY_USE.put("io.podium.webhook", List.of(CORE));
+    MAY_USE.put("io.podium.oidc", List.of(CORE));
+    MAY_USE.put("io.podium.containercredentials", List.of(CORE));
+    // The composition roots wire everything.
+    MAY_USE.put("io.podium.cli", List.of("io.podium.."));
+  }
 
   private static JavaClasses classes;
 
@@ -22,11 +80,44 @@ class ArchitectureTest {
             .importPackages("io.podium");
   }
 
+  static Stream<String> packages() {
+    return MAY_USE.keySet().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("packages")
+  void packageUsesOnlyWhatItsRuleAllows(String pkg) {
+    String[] allowed =
+        Stream.concat(Stream.of(pkg), MAY_USE.get(pkg).stream()).toArray(String[]::new);
+    classes()
+        .that()
+        .resideInAPackage(pkg)
+        .should()
+        .onlyDependOnClassesThat(
+            resideOutsideOfPackage("io.podium..").or(resideInAnyPackage(allowed)))
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void everyPackageHasARule() {
+    Set<String> packages =
+        classes.stream()
+            .map(JavaClass::getPackageName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(MAY_USE.keySet()).containsAll(packages);
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("io.podium.(**)").should().beFreeOfCycles().check(classes);
+  }
+
   @Test
   void coreIsFreeOfNettyFabric8AwsSdkAndGrpc() {
     noClasses()
         .that()
-        .resideInAPackage("io.podium.core..")
+        .resideInAPackage(CORE)
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -38,58 +129,11 @@ class ArchitectureTest {
   void coreUsesOnlyTheJdkSlf4jAndRe2j() {
     classes()
         .that()
-        .resideInAPackage("io.podium.core..")
+        .resideInAPackage(CORE)
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            "java..", "javax.annotation..", "org.slf4j..", "com.google.re2j..", "io.podium.core..")
-        .check(classes);
-  }
-
-  @Test
-  void adaptersMeetOnlyThroughCore() {
-    String[] adapters = {
-      "io.podium.imds..",
-      "io.podium.aws..",
-      "io.podium.stsemulator..",
-      "io.podium.kubernetes..",
-      "io.podium.interception..",
-      "io.podium.server..",
-      "io.podium.ops.."
-    };
-    for (String adapter : adapters) {
-      String[] others =
-          java.util.Arrays.stream(adapters).filter(a -> !a.equals(adapter)).toArray(String[]::new);
-      noClasses()
-          .that()
-          .resideInAPackage(adapter)
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(others)
-          .allowEmptyShould(true)
-          .check(classes);
-    }
-  }
-
-  /**
-   * The agent API's wire contract ({@code api}: the generated {@code podium.v1} messages and their
-   * codec) and its mutual TLS ({@code tls}) are shared by the agent and the server, like core: they
-   * may use core, but no adapter.
-   */
-  @Test
-  void sharedAgentApiPackagesUseNoAdapter() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("io.podium.wire..", "io.podium.tls..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.podium.imds..",
-            "io.podium.aws..",
-            "io.podium.stsemulator..",
-            "io.podium.kubernetes..",
-            "io.podium.server..",
-            "io.podium.cli..")
+            "java..", "javax.annotation..", "org.slf4j..", "com.google.re2j..", CORE)
         .check(classes);
   }
 

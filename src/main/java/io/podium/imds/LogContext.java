@@ -7,8 +7,9 @@ import java.util.List;
 import org.slf4j.MDC;
 
 /**
- * Puts the dotted MDC keys of the style guide around one log call and removes them again, on the
- * thread that logs: {@code try (LogContext _ = LogContext.of(pod).role(role)) { log.info(…); }}.
+ * Puts the dotted MDC keys ({@code pod.namespace}, {@code pod.name}, {@code iam.role}, …) around
+ * one log call and removes them again, on the thread that logs: {@code try (LogContext _ =
+ * LogContext.of(pod).role(role)) { log.info(…); }}.
  */
 final class LogContext implements AutoCloseable {
 

@@ -1,0 +1,12 @@
+/**
+ * The questions Podium answers, without I/O: which role a pod gets ({@link
+ * io.podium.core.RoleDecider}), the credentials of whoever calls from an IP ({@link
+ * io.podium.core.PodCredentialService}, {@link io.podium.core.ReportingCallerCredentials}) and
+ * which sessions to fetch before pods ask ({@link io.podium.core.Prefetcher}); and the ports the
+ * adapters implement: {@link io.podium.core.PodDirectory} and {@link io.podium.core.PodProblems}
+ * (pod sources), {@link io.podium.core.CallerCredentials} (served by the metadata API), {@link
+ * io.podium.core.AgentTokens} and {@link io.podium.core.Replicas} (the server's view of the
+ * cluster). Built from the four parts below it: {@code pod}, {@code role}, {@code session}, {@code
+ * broker}. Uses only the JDK, SLF4J and RE2/J.
+ */
+package io.podium.core;

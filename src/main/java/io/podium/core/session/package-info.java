@@ -1,0 +1,7 @@
+/**
+ * What one STS call asks for: a {@link io.podium.core.session.SessionRequest} (role, session name,
+ * external id, duration, tags), the cache key two pods share only when every input is equal, built
+ * by {@link io.podium.core.session.SessionRequestFactory} from a pod and its resolved role. Uses
+ * {@code core.pod} and {@code core.role}.
+ */
+package io.podium.core.session;

@@ -1,0 +1,6 @@
+/**
+ * Certificates for the agent API's mutual TLS: a CA and its agent and server certificates ({@code
+ * podium certs}, BouncyCastle), PEM files, node names in certificates, and key and trust managers
+ * that reload when cert-manager rotates the files. Uses no other Podium package.
+ */
+package io.podium.tls;
