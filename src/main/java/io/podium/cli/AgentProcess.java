@@ -14,14 +14,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code podium agent}: the metadata API answering from the memory that the
@@ -30,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentProcess implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(AgentProcess.class);
-
   record Config(
       ServerConnections.Settings servers,
       TlsFiles tls,
@@ -39,7 +32,7 @@ final class AgentProcess implements AutoCloseable {
       MetadataSettings metadata,
       Optional<InterceptionSettings> interception) {}
 
-  private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+  private final CloseStack closeInReverse = new CloseStack();
   private final MetadataServer metadataServer;
   private final ServerConnections connections;
 
@@ -64,13 +57,9 @@ final class AgentProcess implements AutoCloseable {
                   "the last check could not read or write the interception rule (see the log)"));
 
       ScheduledExecutorService timers =
-          Executors.newScheduledThreadPool(
-              2, Thread.ofPlatform().name("podium-agent-timers-", 0).daemon().factory());
-      closeInReverse.push(
-          () -> {
-            timers.shutdownNow();
-            timers.awaitTermination(5, TimeUnit.SECONDS);
-          });
+          closeInReverse.pushExecutor(
+              Executors.newScheduledThreadPool(
+                  2, Thread.ofPlatform().name("podium-agent-timers-", 0).daemon().factory()));
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.AGENT, config.tlsRefresh(), timers);
       closeInReverse.push(tls);
@@ -123,13 +112,6 @@ final class AgentProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!closeInReverse.isEmpty()) {
-      AutoCloseable part = closeInReverse.pop();
-      try {
-        part.close();
-      } catch (Exception e) {
-        log.warn("error while stopping {}", part, e);
-      }
-    }
+    closeInReverse.close();
   }
 }

@@ -5,10 +5,8 @@ import io.podium.interception.InterceptionSettings;
 import io.podium.interception.ProcessCommandRunner;
 import io.podium.interception.RuleManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The interception rule of a serving process ({@code podium standalone}, {@code podium agent}):
@@ -23,18 +21,12 @@ final class RuleChecks {
    * closeInReverse} (closing stops the checks and leaves the rule in place).
    */
   static RuleManager start(
-      InterceptionSettings settings,
-      PrometheusRegistry registry,
-      Deque<AutoCloseable> closeInReverse) {
+      InterceptionSettings settings, PrometheusRegistry registry, CloseStack closeInReverse) {
     // Checks run programs that may take seconds on a busy node: never on the broker's timers.
     ScheduledExecutorService checks =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("podium-interception").daemon().factory());
-    closeInReverse.push(
-        () -> {
-          checks.shutdownNow();
-          checks.awaitTermination(5, TimeUnit.SECONDS);
-        });
+        closeInReverse.pushExecutor(
+            Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("podium-interception").daemon().factory()));
     RuleManager rules =
         RuleManager.create(
             settings,

@@ -18,8 +18,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -196,7 +194,7 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);
-    Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+    CloseStack closeInReverse = new CloseStack();
     PrometheusRegistry registry = new PrometheusRegistry();
     Health health = new Health();
     var started = StandaloneCommand.startupCheck(health);
@@ -214,9 +212,9 @@ final class ServerCommand implements Callable<Integer> {
       SessionOwnership ownership = SessionOwnership.ALL;
       if (leaseNamespace != null) {
         ScheduledExecutorService leaseTimer =
-            Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("podium-leases").daemon().factory());
-        closeInReverse.push(leaseTimer::shutdownNow);
+            closeInReverse.pushExecutor(
+                Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("podium-leases").daemon().factory()));
         LeaseReplicas replicas =
             new LeaseReplicas(
                 kubernetes,
@@ -257,9 +255,7 @@ final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("podium server: " + e.getMessage());
       return 1;
     } finally {
-      while (!closeInReverse.isEmpty()) {
-        closeInReverse.pop().close();
-      }
+      closeInReverse.close();
     }
     return 0;
   }

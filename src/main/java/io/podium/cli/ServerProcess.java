@@ -26,8 +26,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -36,8 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -45,8 +41,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * API over mutual TLS. Builds every part with {@code new} and closes them in reverse order.
  */
 final class ServerProcess implements AutoCloseable {
-
-  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
 
   /** Everything the process needs, validated by the command that built it. */
   record Config(
@@ -66,7 +60,7 @@ final class ServerProcess implements AutoCloseable {
   /** How the server learns agents' nodes and which sessions it owns; chosen by the command. */
   record Parts(NodeAuthenticator authenticator, SessionOwnership ownership) {}
 
-  private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+  private final CloseStack closeInReverse = new CloseStack();
   private final AgentApiServer server;
   private final CredentialBroker<SessionCredentials> broker;
 
@@ -79,15 +73,17 @@ final class ServerProcess implements AutoCloseable {
       Health health) {
     try {
       ScheduledExecutorService timers =
-          Executors.newScheduledThreadPool(
-              2, Thread.ofPlatform().name("podium-timers-", 0).daemon().factory());
-      closeInReverse.push(() -> shutdown(timers));
+          closeInReverse.pushExecutor(
+              Executors.newScheduledThreadPool(
+                  2, Thread.ofPlatform().name("podium-timers-", 0).daemon().factory()));
       ExecutorService stsCalls =
-          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-sts-", 0).factory());
-      closeInReverse.push(() -> shutdown(stsCalls));
+          closeInReverse.pushExecutor(
+              Executors.newThreadPerTaskExecutor(
+                  Thread.ofVirtual().name("podium-sts-", 0).factory()));
       ExecutorService calls =
-          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-grpc-", 0).factory());
-      closeInReverse.push(() -> shutdown(calls));
+          closeInReverse.pushExecutor(
+              Executors.newThreadPerTaskExecutor(
+                  Thread.ofVirtual().name("podium-grpc-", 0).factory()));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
 
       StsCredentialIssuer issuer =
@@ -220,20 +216,6 @@ final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!closeInReverse.isEmpty()) {
-      AutoCloseable part = closeInReverse.pop();
-      try {
-        part.close();
-      } catch (Exception e) {
-        log.warn("error while stopping {}", part, e);
-      }
-    }
-  }
-
-  private static void shutdown(ExecutorService executor) throws InterruptedException {
-    executor.shutdownNow();
-    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-      log.warn("an executor did not stop within 5 s");
-    }
+    closeInReverse.close();
   }
 }

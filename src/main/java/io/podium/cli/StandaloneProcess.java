@@ -29,15 +29,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +80,7 @@ final class StandaloneProcess implements AutoCloseable {
       MetadataSettings metadata,
       Optional<InterceptionSettings> interception) {}
 
-  private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+  private final CloseStack closeInReverse = new CloseStack();
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
   private final Optional<RuleManager> interceptionRules;
@@ -97,12 +94,13 @@ final class StandaloneProcess implements AutoCloseable {
     try {
       Clock clock = Clock.systemUTC();
       ScheduledExecutorService timers =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("podium-timers").daemon().factory());
-      closeInReverse.push(() -> shutdown(timers));
+          closeInReverse.pushExecutor(
+              Executors.newSingleThreadScheduledExecutor(
+                  Thread.ofPlatform().name("podium-timers").daemon().factory()));
       ExecutorService stsCalls =
-          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("podium-sts-", 0).factory());
-      closeInReverse.push(() -> shutdown(stsCalls));
+          closeInReverse.pushExecutor(
+              Executors.newThreadPerTaskExecutor(
+                  Thread.ofVirtual().name("podium-sts-", 0).factory()));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
 
       // The rule goes in before the metadata API answers: a pod that races the start-up is
@@ -265,20 +263,6 @@ final class StandaloneProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!closeInReverse.isEmpty()) {
-      AutoCloseable part = closeInReverse.pop();
-      try {
-        part.close();
-      } catch (Exception e) {
-        log.warn("error while stopping {}", part, e);
-      }
-    }
-  }
-
-  private static void shutdown(ExecutorService executor) throws InterruptedException {
-    executor.shutdownNow();
-    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-      log.warn("an executor did not stop within 5 s");
-    }
+    closeInReverse.close();
   }
 }
