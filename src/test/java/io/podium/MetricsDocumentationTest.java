@@ -150,7 +150,7 @@ class MetricsDocumentationTest {
     ServerConnections agent =
         new ServerConnections(
             new ServerConnections.Settings(
-                List.of(ServerAddress.parse("127.0.0.1:9")),
+                List.of(new ServerAddress("127.0.0.1", 9)),
                 "node-a",
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),

@@ -171,7 +171,8 @@ final class AgentCommand implements Callable<Integer> {
     try {
       List<ServerAddress> addresses = new ArrayList<>();
       for (String server : servers) {
-        addresses.add(ServerAddress.parse(server));
+        HostPort address = HostPort.parse("--server", server, "podium-server.podium:8443");
+        addresses.add(new ServerAddress(address.host(), address.port()));
       }
       MetadataSettings metadataSettings = metadata.settings(region);
       if (tokenFile != null && !Files.isReadable(tokenFile)) {

@@ -110,7 +110,12 @@ final class DevCommand implements Callable<Integer> {
           "podium dev always uses its embedded STS emulator (--sts-listen); for another STS run"
               + " podium standalone --sts-endpoint");
     }
-    InetSocketAddress stsAddress = parseListen(stsListen);
+    InetSocketAddress stsAddress;
+    try {
+      stsAddress = HostPort.listenAddress("--sts-listen", stsListen, "127.0.0.1:4566");
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);
     try (ShutdownSignal shutdown = new ShutdownSignal();
@@ -169,20 +174,5 @@ final class DevCommand implements Callable<Integer> {
             + " --region "
             + stsSettings.region().id());
     out.flush();
-  }
-
-  private InetSocketAddress parseListen(String value) {
-    int colon = value.lastIndexOf(':');
-    try {
-      String host = value.substring(0, colon).replace("[", "").replace("]", "");
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (colon <= 0 || port < 0 || port > 65535) {
-        throw new IllegalArgumentException();
-      }
-      return new InetSocketAddress(host, port);
-    } catch (RuntimeException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--sts-listen '" + value + "' is not HOST:PORT, e.g. 127.0.0.1:4566");
-    }
   }
 }

@@ -107,7 +107,7 @@ final class MetadataOptions {
     try {
       MetadataSettings.Builder builder =
           MetadataSettings.builder()
-              .listen(MetadataSettings.parseListen(imdsListen))
+              .listen(HostPort.listenAddress("--imds-listen", imdsListen, "0.0.0.0:8181"))
               .region(region)
               .availabilityZone(availabilityZone)
               .requireImdsv2(requireImdsv2)

@@ -38,11 +38,8 @@ final class OpsOptions {
    * @throws ParameterException when the value is not HOST:PORT
    */
   Optional<InetSocketAddress> listen() {
-    if (metricsListen == null || metricsListen.strip().equalsIgnoreCase("none")) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(ListenAddresses.parse("--metrics-listen", metricsListen));
+      return HostPort.listenAddressOrNone("--metrics-listen", metricsListen, DEFAULT_LISTEN);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command.commandLine(), e.getMessage());
     }

@@ -296,10 +296,9 @@ final class ServerCommand implements Callable<Integer> {
           credentials.brokerSettings(chained),
           credentials.stsWait(),
           stsSettings,
-          ListenAddresses.parse("--listen", listen),
-          healthListen.strip().equalsIgnoreCase("none")
-              ? null
-              : ListenAddresses.parse("--health-listen", healthListen),
+          HostPort.listenAddress("--listen", listen, "0.0.0.0:8443"),
+          HostPort.listenAddressOrNone("--health-listen", healthListen, "0.0.0.0:8444")
+              .orElse(null),
           tls.files(),
           tls.refresh,
           replica,

@@ -288,32 +288,11 @@ public final class StsEmulatorCommand implements Callable<Integer> {
   }
 
   private InetSocketAddress listenAddress() {
-    String hint =
-        "--listen must be HOST:PORT, e.g. 127.0.0.1:4566 or [::1]:4566; got '" + listen + "'";
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0 || colon == listen.length() - 1) {
-      throw invalid(hint);
-    }
-    String host = listen.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw invalid(hint + " (put IPv6 addresses in brackets)");
-    }
-    int port;
     try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw invalid(hint);
+      return HostPort.listenAddress("--listen", listen, "127.0.0.1:4566");
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
     }
-    if (port < 0 || port > 65535) {
-      throw invalid("--listen port must be from 0 to 65535; got " + port);
-    }
-    InetSocketAddress address = new InetSocketAddress(host, port);
-    if (address.isUnresolved()) {
-      throw invalid("--listen host '" + host + "' cannot be resolved; use an IP address");
-    }
-    return address;
   }
 
   private Latency latencyRange(String text) {

@@ -160,40 +160,6 @@ public record MetadataSettings(
   }
 
   /**
-   * Parses {@code HOST:PORT} ({@code [::1]:8181} for IPv6).
-   *
-   * @throws IllegalArgumentException saying what is wrong
-   */
-  public static InetSocketAddress parseListen(String hostAndPort) {
-    String text = hostAndPort == null ? "" : hostAndPort.strip();
-    int colon = text.lastIndexOf(':');
-    if (colon <= 0 || colon == text.length() - 1) {
-      throw new IllegalArgumentException(
-          "--imds-listen '" + abbreviate(text) + "' is not HOST:PORT, e.g. 0.0.0.0:8181");
-    }
-    String host = text.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new IllegalArgumentException(
-          "--imds-listen '"
-              + abbreviate(text)
-              + "': write IPv6 addresses in brackets, e.g. [::]:8181");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(text.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(
-          "--imds-listen '" + abbreviate(text) + "': the port must be a number in 0..65535");
-    }
-    return new InetSocketAddress(host, port);
-  }
-
-  /**
    * Parses {@code --metadata-upstream}: {@code none} (or empty) turns passthrough off.
    *
    * @throws IllegalArgumentException saying what is wrong

@@ -96,6 +96,21 @@ class CommandLineTest {
   }
 
   @Test
+  void devReadsTheStsListenAddressAsEveryOtherHostPortOption() {
+    Run unbracketed = run("dev", "--sts-listen", "::1:4566");
+    Run noPort = run("dev", "--sts-listen", "127.0.0.1");
+
+    assertThat(unbracketed.exitCode()).isEqualTo(2);
+    assertThat(unbracketed.err())
+        .contains(
+            "--sts-listen '::1:4566' is not HOST:PORT: put IPv6 addresses in brackets, e.g."
+                + " [::1]:4566");
+    assertThat(noPort.exitCode()).isEqualTo(2);
+    assertThat(noPort.err())
+        .contains("--sts-listen '127.0.0.1' is not HOST:PORT, e.g. 127.0.0.1:4566");
+  }
+
+  @Test
   void refusesBadMetadataOptionsWithWhatToFix() {
     Run listen =
         run("standalone", "--pods-file", "f", "--region", "us-east-1", "--imds-listen", "8181");

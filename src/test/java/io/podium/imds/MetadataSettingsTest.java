@@ -3,7 +3,6 @@ package io.podium.imds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -35,24 +34,6 @@ class MetadataSettingsTest {
                 .build()
                 .rateLimitBurst())
         .isEqualTo(3);
-  }
-
-  @Test
-  void parsesListenAddresses() {
-    assertThat(MetadataSettings.parseListen("0.0.0.0:8181"))
-        .isEqualTo(new InetSocketAddress("0.0.0.0", 8181));
-    assertThat(MetadataSettings.parseListen("[::1]:8181").getPort()).isEqualTo(8181);
-    assertThat(MetadataSettings.parseListen("[::1]:8181").getAddress().isLoopbackAddress())
-        .isTrue();
-    assertThat(MetadataSettings.parseListen(" 127.0.0.1:0 ").getPort()).isZero();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"8181", "localhost", "::1:8181", "1.2.3.4:70000", "1.2.3.4:x", ":80", ""})
-  void refusesMalformedListenAddresses(String value) {
-    assertThatThrownBy(() -> MetadataSettings.parseListen(value))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--imds-listen");
   }
 
   @Test

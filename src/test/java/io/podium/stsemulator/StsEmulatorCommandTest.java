@@ -46,7 +46,7 @@ class StsEmulatorCommandTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--listen|localhost|--listen must be HOST:PORT",
+        "--listen|localhost|--listen 'localhost' is not HOST:PORT, e.g. 127.0.0.1:4566",
         "--listen|127.0.0.1:99999|--listen port must be from 0 to 65535",
         "--listen|::1:80|put IPv6 addresses in brackets",
         "--account-id|12345|--account-id must be twelve digits",
