@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.agent.ServerAddress;
 import io.podium.agent.ServerConnections;
 import io.podium.agent.TokenFileCredentials;
@@ -19,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code podium agent}: the metadata API for the pods of this node, answered from memory that every
@@ -193,7 +194,7 @@ final class AgentCommand implements Callable<Integer> {
           metadataSettings,
           interception.settings(metadataSettings.listen()));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw invalid(spec, e);
     }
   }
 }

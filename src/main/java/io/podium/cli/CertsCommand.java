@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.tls.CertificateAuthority;
 import io.podium.tls.NodeNames;
 import io.podium.tls.Pem;
@@ -19,7 +21,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code podium certs}: a CA and the server and agent certificates of the agent API, for users
@@ -102,21 +103,21 @@ final class CertsCommand implements Callable<Integer> {
   public Integer call() throws IOException, GeneralSecurityException {
     Instant start = parseInstant();
     if (validFor.isZero() || caValidFor.isZero()) {
-      throw invalid("--valid-for and --ca-valid-for must be positive");
+      throw invalid(spec, "--valid-for and --ca-valid-for must be positive");
     }
     List<InetAddress> ips = new ArrayList<>();
     for (String ip : serverIps) {
       try {
         ips.add(InetAddress.ofLiteral(ip.strip()));
       } catch (IllegalArgumentException e) {
-        throw invalid("--server-ip '" + ip + "' is not an IP address");
+        throw invalid(spec, "--server-ip '" + ip + "' is not an IP address");
       }
     }
     for (String node : agentNodes) {
       try {
         NodeNames.requireValid(node);
       } catch (IllegalArgumentException e) {
-        throw invalid("--agent-node " + e.getMessage());
+        throw invalid(spec, "--agent-node " + e.getMessage());
       }
     }
     Files.createDirectories(out);
@@ -165,11 +166,7 @@ final class CertsCommand implements Callable<Integer> {
       return Instant.parse(notBefore.strip());
     } catch (DateTimeParseException e) {
       throw invalid(
-          "--not-before '" + notBefore + "' is not an instant such as 2020-01-01T00:00:00Z");
+          spec, "--not-before '" + notBefore + "' is not an instant such as 2020-01-01T00:00:00Z");
     }
-  }
-
-  private ParameterException invalid(String message) {
-    return new ParameterException(spec.commandLine(), message);
   }
 }

@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.core.RoleDecider;
 import io.podium.core.broker.BrokerSettings;
 import io.podium.core.role.MalformedRoleException;
@@ -18,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -145,7 +146,7 @@ final class CredentialOptions {
     try {
       return Optional.of(RoleBaseArn.parse(roleBaseArn.strip()));
     } catch (MalformedRoleException e) {
-      throw invalid("Invalid --role-base-arn: " + e.getMessage());
+      throw invalid(command, "Invalid --role-base-arn: " + e.getMessage());
     }
   }
 
@@ -155,7 +156,7 @@ final class CredentialOptions {
     try {
       resolver = new RoleResolver(baseArn(), Optional.ofNullable(defaultRole));
     } catch (MalformedRoleException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
     return new RoleDecider(resolver, new RolePolicy(namespaceRestrictions), sessions(chained));
   }
@@ -164,14 +165,15 @@ final class CredentialOptions {
     try {
       return new SessionDurations(sessionDuration, minRemaining, chained);
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
   }
 
   BrokerSettings brokerSettings(boolean chained) {
     BrokerSettings defaults = BrokerSettings.defaults(durations(chained));
     if (!(stsRateLimit > 0) || stsRateLimit > 10_000) {
-      throw invalid("--sts-rate-limit must be a number of calls a second from 0.1 to 10000");
+      throw invalid(
+          command, "--sts-rate-limit must be a number of calls a second from 0.1 to 10000");
     }
     return new BrokerSettings(
         defaults.durations(),
@@ -187,7 +189,7 @@ final class CredentialOptions {
 
   Duration stsWait() {
     if (stsWait.isZero() || stsWait.compareTo(Duration.ofSeconds(30)) > 0) {
-      throw invalid("--sts-wait must be between 1ms and 30s; under the SDKs' 1s is best");
+      throw invalid(command, "--sts-wait must be between 1ms and 30s; under the SDKs' 1s is best");
     }
     return stsWait;
   }
@@ -207,7 +209,7 @@ final class CredentialOptions {
           Optional.ofNullable(clusterName).filter(name -> !name.isBlank()),
           sourceIdentity);
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
   }
 
@@ -224,6 +226,7 @@ final class CredentialOptions {
             case "cluster" -> SessionTag.CLUSTER;
             default ->
                 throw invalid(
+                    command,
                     "Unknown --session-tags entry '"
                         + name
                         + "': use namespace, pod-name, pod-uid, service-account or cluster");
@@ -231,11 +234,5 @@ final class CredentialOptions {
       tags.add(tag);
     }
     return tags;
-  }
-
-  private RuntimeException invalid(String message) {
-    return command == null
-        ? new IllegalArgumentException(message)
-        : new ParameterException(command.commandLine(), message);
   }
 }

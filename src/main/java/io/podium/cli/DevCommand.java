@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.aws.StsSettings;
 import io.podium.ops.Health;
 import io.podium.stsemulator.BootstrapCredentials;
@@ -16,7 +18,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -98,15 +99,15 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     if (!Files.isRegularFile(podsFile)) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw invalid(
+          spec,
           "--pods-file "
               + podsFile
               + " does not exist: run from the project's root, or give --pods-file");
     }
     if (sts.stsEndpoint != null) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw invalid(
+          spec,
           "podium dev always uses its embedded STS emulator (--sts-listen); for another STS run"
               + " podium standalone --sts-endpoint");
     }
@@ -114,7 +115,7 @@ final class DevCommand implements Callable<Integer> {
     try {
       stsAddress = HostPort.listenAddress("--sts-listen", stsListen, "127.0.0.1:4566");
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw invalid(spec, e);
     }
     BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
     StandaloneCommand.warnAboutOpenNamespaces(credentials);

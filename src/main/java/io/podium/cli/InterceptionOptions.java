@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.interception.BackendChoice;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.InterfaceMatch;
@@ -110,6 +112,7 @@ final class InterceptionOptions {
     if (!iptables && !installRulesOnly) {
       if (!hostInterfaces.isEmpty() || hostIp != null || hostIp6 != null) {
         throw invalid(
+            command,
             "--host-interface, --host-ip and --host-ip6 take effect with --iptables only: add"
                 + " --iptables");
       }
@@ -117,6 +120,7 @@ final class InterceptionOptions {
     }
     if (hostIp == null) {
       throw invalid(
+          command,
           "--iptables needs --host-ip: the node's IPv4 address, e.g. from the downward API's"
               + " status.hostIP");
     }
@@ -135,7 +139,7 @@ final class InterceptionOptions {
               backend,
               checkInterval));
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
   }
 
@@ -144,7 +148,7 @@ final class InterceptionOptions {
    */
   void checkExclusive() {
     if (installRulesOnly && cleanup) {
-      throw invalid("--install-rules-only and --cleanup exclude each other: choose one");
+      throw invalid(command, "--install-rules-only and --cleanup exclude each other: choose one");
     }
   }
 
@@ -152,11 +156,7 @@ final class InterceptionOptions {
     try {
       return InetAddress.ofLiteral(text.strip());
     } catch (IllegalArgumentException e) {
-      throw invalid(option + " '" + text + "' is not an IP address");
+      throw invalid(command, option + " '" + text + "' is not an IP address");
     }
-  }
-
-  private ParameterException invalid(String message) {
-    return new ParameterException(command.commandLine(), message);
   }
 }

@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -88,6 +90,7 @@ final class KubernetesOptions {
   String node() {
     if (node == null || node.isBlank()) {
       throw invalid(
+          command,
           "--node is required with a Kubernetes pod source: give the node's name, or set"
               + " NODE_NAME from the downward API (fieldRef spec.nodeName)");
     }
@@ -96,14 +99,14 @@ final class KubernetesOptions {
 
   Duration podWait() {
     if (podWait.isNegative() || podWait.compareTo(Duration.ofSeconds(1)) > 0) {
-      throw invalid("--pod-wait must be between 0ms and 1s: the SDKs give up after 1s");
+      throw invalid(command, "--pod-wait must be between 0ms and 1s: the SDKs give up after 1s");
     }
     return podWait;
   }
 
   Duration syncTimeout() {
     if (syncTimeout.isNegative() || syncTimeout.isZero()) {
-      throw invalid("--informer-sync-timeout must be positive");
+      throw invalid(command, "--informer-sync-timeout must be positive");
     }
     return syncTimeout;
   }
@@ -117,10 +120,11 @@ final class KubernetesOptions {
   void validate(Map<String, String> environment) {
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {
-        throw invalid("--kubeconfig " + kubeconfig + " does not exist or cannot be read");
+        throw invalid(command, "--kubeconfig " + kubeconfig + " does not exist or cannot be read");
       }
     } else if (!clusterConfigAvailable(environment)) {
       throw invalid(
+          command,
           "no pod source: give --pods-file FILE, or --kubeconfig FILE, or run in a pod of the"
               + " cluster (in-cluster service account), or set KUBECONFIG");
     }
@@ -169,11 +173,5 @@ final class KubernetesOptions {
     KubeconfigException(String message, Throwable cause) {
       super(message, cause);
     }
-  }
-
-  private RuntimeException invalid(String message) {
-    return command == null
-        ? new IllegalArgumentException(message)
-        : new ParameterException(command.commandLine(), message);
   }
 }

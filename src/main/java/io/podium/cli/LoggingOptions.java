@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -17,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -98,8 +99,8 @@ final class LoggingOptions {
     Path file = Path.of(auditLog.strip()).toAbsolutePath();
     Path directory = file.getParent();
     if (directory == null || !Files.isDirectory(directory) || !Files.isWritable(directory)) {
-      throw new ParameterException(
-          command.commandLine(),
+      throw invalid(
+          command,
           "--audit-log "
               + auditLog
               + ": the directory "
@@ -107,8 +108,7 @@ final class LoggingOptions {
               + " does not exist or is not writable; mount a volume there");
     }
     if (Files.isDirectory(file)) {
-      throw new ParameterException(
-          command.commandLine(), "--audit-log " + auditLog + " is a directory: name a file");
+      throw invalid(command, "--audit-log " + auditLog + " is a directory: name a file");
     }
     return file;
   }

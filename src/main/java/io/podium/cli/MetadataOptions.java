@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.imds.MetadataSettings;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,14 +123,7 @@ final class MetadataOptions {
       }
       return builder.requestTimeout(requestTimeout).build();
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
-  }
-
-  /** A picocli error when mixed into a command (usage is then shown), else a plain one. */
-  private RuntimeException invalid(String message) {
-    return command == null
-        ? new IllegalArgumentException(message)
-        : new ParameterException(command.commandLine(), message);
   }
 }

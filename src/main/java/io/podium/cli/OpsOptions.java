@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.ops.Health;
 import io.podium.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,7 +43,7 @@ final class OpsOptions {
     try {
       return HostPort.listenAddressOrNone("--metrics-listen", metricsListen, DEFAULT_LISTEN);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(command.commandLine(), e.getMessage());
+      throw invalid(command, e);
     }
   }
 

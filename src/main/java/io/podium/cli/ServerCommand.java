@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.core.broker.ExecutorScheduler;
@@ -29,7 +31,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
@@ -263,8 +264,7 @@ final class ServerCommand implements Callable<Integer> {
   /** The cluster's client settings, checked: the same rules as podium standalone's. */
   private KubernetesOptions kubernetesOptions() {
     if (podsFile != null && kubeconfig != null) {
-      throw new ParameterException(
-          spec.commandLine(), "--pods-file and --kubeconfig are two pod sources: give one of them");
+      throw invalid(spec, "--pods-file and --kubeconfig are two pod sources: give one of them");
     }
     KubernetesOptions options = new KubernetesOptions();
     options.command = spec;
@@ -304,7 +304,7 @@ final class ServerCommand implements Callable<Integer> {
           replica,
           new PodiumVersion().getVersion()[0]);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw invalid(spec, e);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.ops.Health;
@@ -109,9 +111,7 @@ final class StandaloneCommand implements Callable<Integer> {
   private StandaloneProcess.PodSource podSource() {
     if (podsFile != null) {
       if (kubernetes.anyGiven()) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--pods-file and --kubeconfig are two pod sources: give one of them");
+        throw invalid(spec, "--pods-file and --kubeconfig are two pod sources: give one of them");
       }
       return new StandaloneProcess.PodSource.File(podsFile);
     }

@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.stsemulator.BootstrapCredentials;
 import io.podium.stsemulator.InvalidRolesFileException;
 import io.podium.stsemulator.RoleDefinition;
@@ -20,7 +22,6 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code podium sts-emulator}: runs the built-in STS emulator on its own until stopped. */
 @Command(
@@ -237,10 +238,11 @@ public final class StsEmulatorCommand implements Callable<Integer> {
   Settings settings() {
     if (!accountId.matches("\\d{12}")) {
       throw invalid(
-          "--account-id must be twelve digits, e.g. 123456789012; got '" + accountId + "'");
+          spec, "--account-id must be twelve digits, e.g. 123456789012; got '" + accountId + "'");
     }
     if (bootstrapArn != null && !bootstrapArn.startsWith("arn:")) {
       throw invalid(
+          spec,
           "--bootstrap-arn must be an ARN such as arn:aws:iam::123456789012:user/dev; got '"
               + bootstrapArn
               + "'");
@@ -249,29 +251,31 @@ public final class StsEmulatorCommand implements Callable<Integer> {
     try {
       credentials = new BootstrapCredentials(bootstrapAccessKeyId, bootstrapSecretAccessKey);
     } catch (IllegalArgumentException e) {
-      throw invalid("--bootstrap-access-key-id / --bootstrap-secret-access-key: " + e.getMessage());
+      throw invalid(
+          spec, "--bootstrap-access-key-id / --bootstrap-secret-access-key: " + e.getMessage());
     }
     if (!(throttleFraction >= 0 && throttleFraction <= 1)) {
-      throw invalid("--throttle-fraction must be from 0 to 1, e.g. 0.1; got " + throttleFraction);
+      throw invalid(
+          spec, "--throttle-fraction must be from 0 to 1, e.g. 0.1; got " + throttleFraction);
     }
     if (throttleFirst < 0) {
-      throw invalid("--throttle-first must not be negative; got " + throttleFirst);
+      throw invalid(spec, "--throttle-first must not be negative; got " + throttleFirst);
     }
     if (failFirst < 0) {
-      throw invalid("--fail-first must not be negative; got " + failFirst);
+      throw invalid(spec, "--fail-first must not be negative; got " + failFirst);
     }
     StsError failError;
     try {
       failError = StsError.forCode(failCode);
     } catch (IllegalArgumentException e) {
-      throw invalid("--fail-code: " + e.getMessage());
+      throw invalid(spec, "--fail-code: " + e.getMessage());
     }
     Optional<List<RoleDefinition>> roles = Optional.empty();
     if (rolesFile != null) {
       try {
         roles = Optional.of(RolesFile.load(rolesFile));
       } catch (InvalidRolesFileException e) {
-        throw invalid("--roles-file: " + e.getMessage());
+        throw invalid(spec, "--roles-file: " + e.getMessage());
       }
     }
     return new Settings(
@@ -291,7 +295,7 @@ public final class StsEmulatorCommand implements Callable<Integer> {
     try {
       return HostPort.listenAddress("--listen", listen, "127.0.0.1:4566");
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(spec, e);
     }
   }
 
@@ -302,12 +306,12 @@ public final class StsEmulatorCommand implements Callable<Integer> {
             + "'";
     String[] bounds = text.split("-", -1);
     if (bounds.length > 2) {
-      throw invalid(hint);
+      throw invalid(spec, hint);
     }
     Duration min = duration(bounds[0], hint);
     Duration max = bounds.length == 2 ? duration(bounds[1], hint) : min;
     if (max.compareTo(min) < 0) {
-      throw invalid("--latency range must not end before it starts; got '" + text + "'");
+      throw invalid(spec, "--latency range must not end before it starts; got '" + text + "'");
     }
     return new Latency(min, max);
   }
@@ -315,13 +319,9 @@ public final class StsEmulatorCommand implements Callable<Integer> {
   private Duration duration(String text, String hint) {
     Matcher matcher = DURATION.matcher(text.strip());
     if (!matcher.matches()) {
-      throw invalid(hint);
+      throw invalid(spec, hint);
     }
     long amount = Long.parseLong(matcher.group(1));
     return "s".equals(matcher.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
-  }
-
-  private ParameterException invalid(String message) {
-    return new ParameterException(spec.commandLine(), message);
   }
 }

@@ -1,5 +1,7 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.aws.StsSettings;
 import io.podium.core.role.MalformedRoleException;
 import io.podium.core.role.RoleArn;
@@ -87,6 +89,7 @@ final class StsOptions {
   StsSettings settings() {
     if (region == null || region.isBlank()) {
       throw invalid(
+          command,
           "Missing --region: give the AWS region whose STS endpoint Podium should call, e.g."
               + " --region eu-west-1");
     }
@@ -104,7 +107,7 @@ final class StsOptions {
       try {
         intermediate = RoleArn.parse(assumeRoleArn.strip());
       } catch (MalformedRoleException e) {
-        throw invalid("Invalid --assume-role-arn: " + e.getMessage());
+        throw invalid(command, "Invalid --assume-role-arn: " + e.getMessage());
       }
     }
     try {
@@ -118,14 +121,7 @@ final class StsOptions {
           stsAttemptTimeout,
           stsMaxAttempts);
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
-  }
-
-  /** A picocli error when mixed into a command (usage is then shown), else a plain one. */
-  private RuntimeException invalid(String message) {
-    return command == null
-        ? new IllegalArgumentException(message)
-        : new ParameterException(command.commandLine(), message);
   }
 }

@@ -1,11 +1,12 @@
 package io.podium.cli;
 
+import static io.podium.cli.OptionErrors.invalid;
+
 import io.podium.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -53,19 +54,13 @@ final class TlsOptions {
 
   TlsFiles files() {
     if (refresh.isZero()) {
-      throw invalid("--tls-refresh must be positive");
+      throw invalid(command, "--tls-refresh must be positive");
     }
     try {
       return new TlsFiles(certificate, key, ca)
           .requireReadable("--tls-cert", "--tls-key", "--tls-ca");
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(command, e);
     }
-  }
-
-  private RuntimeException invalid(String message) {
-    return command == null
-        ? new IllegalArgumentException(message)
-        : new ParameterException(command.commandLine(), message);
   }
 }
