@@ -87,7 +87,7 @@ final class AgentCommand implements Callable<Integer> {
           "While no server replica can provide fresher credentials, cached ones are served until"
               + " this much validity is left, then 503 (default: ${DEFAULT-VALUE}, the broker's"
               + " own outage floor).")
-  Duration outageFloor = Duration.ofMinutes(1);
+  Duration outageFloor;
 
   @Option(
       names = "--push-wait",
@@ -97,7 +97,7 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "How long a request waits for credentials the server is about to push before asking a"
               + " replica for them (default: ${DEFAULT-VALUE}).")
-  Duration pushWait = Duration.ofMillis(250);
+  Duration pushWait;
 
   @Option(
       names = "--lookup-deadline",
@@ -107,7 +107,7 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Longest time one replica may take to answer for an address the agent does not know;"
               + " then the next replica is asked (default: ${DEFAULT-VALUE}).")
-  Duration lookupDeadline = Duration.ofMillis(800);
+  Duration lookupDeadline;
 
   @Option(
       names = "--shutdown-delay",
@@ -117,7 +117,7 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "After SIGTERM, keep answering this long so that requests in flight finish, then stop"
               + " (default: ${DEFAULT-VALUE}).")
-  Duration shutdownDelay = Duration.ofSeconds(1);
+  Duration shutdownDelay;
 
   @Option(
       names = "--token-file",

@@ -81,7 +81,7 @@ final class CertsCommand implements Callable<Integer> {
       defaultValue = "365d",
       converter = DurationConverter.class,
       description = "Validity of the server and agent certificates (default: ${DEFAULT-VALUE}).")
-  Duration validFor = Duration.ofDays(365);
+  Duration validFor;
 
   @Option(
       names = "--ca-valid-for",
@@ -89,7 +89,7 @@ final class CertsCommand implements Callable<Integer> {
       defaultValue = "3650d",
       converter = DurationConverter.class,
       description = "Validity of a new CA (default: ${DEFAULT-VALUE}).")
-  Duration caValidFor = Duration.ofDays(3650);
+  Duration caValidFor;
 
   @Option(
       names = "--not-before",

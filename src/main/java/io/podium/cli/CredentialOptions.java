@@ -61,7 +61,7 @@ final class CredentialOptions {
               + " it (default: ${DEFAULT-VALUE}). false permits any role in namespaces with"
               + " neither annotation, as kube2iam did by default (annotated namespaces stay"
               + " enforced); meant for migrations only.")
-  boolean namespaceRestrictions = true;
+  boolean namespaceRestrictions;
 
   @Option(
       names = "--session-duration",
@@ -71,7 +71,7 @@ final class CredentialOptions {
       description =
           "Length of the sessions asked of STS, 15m to 12h; at most 1h with --assume-role-arn"
               + " (default: ${DEFAULT-VALUE}).")
-  Duration sessionDuration = SessionDurations.DEFAULT_SESSION;
+  Duration sessionDuration;
 
   @Option(
       names = "--min-remaining",
@@ -81,7 +81,7 @@ final class CredentialOptions {
       description =
           "No pod is handed credentials with less validity left; they are refreshed before"
               + " (default: ${DEFAULT-VALUE}). Must be shorter than --session-duration.")
-  Duration minRemaining = SessionDurations.DEFAULT_MIN_REMAINING;
+  Duration minRemaining;
 
   @Option(
       names = "--session-name-template",
@@ -91,7 +91,7 @@ final class CredentialOptions {
           "Session name when the pod has no iam.amazonaws.com/session-name, from {namespace},"
               + " {pod}, {serviceaccount}, {node}, {uid}; sanitised for STS and kept to 64"
               + " characters (default: ${DEFAULT-VALUE}).")
-  String sessionNameTemplate = SessionNameTemplate.DEFAULT;
+  String sessionNameTemplate;
 
   @Option(
       names = "--session-tags",
@@ -126,7 +126,7 @@ final class CredentialOptions {
           "Most STS calls a second across all sessions, burst twice that; halved each second STS"
               + " throttles, a tenth given back each second it does not. Callers who wait go first,"
               + " then prefetches, then refreshes (default: ${DEFAULT-VALUE}).")
-  double stsRateLimit = BrokerSettings.DEFAULT_STS_CALLS_PER_SECOND;
+  double stsRateLimit;
 
   @Option(
       names = "--sts-wait",
@@ -137,7 +137,7 @@ final class CredentialOptions {
           "Longest a pod waits for an STS call when its credentials are not cached yet; then 503"
               + " while the call carries on. Keep it under the SDKs' 1s (default:"
               + " ${DEFAULT-VALUE}).")
-  Duration stsWait = Duration.ofMillis(900);
+  Duration stsWait;
 
   Optional<RoleBaseArn> baseArn() {
     if (roleBaseArn == null || roleBaseArn.isBlank()) {

@@ -70,7 +70,7 @@ final class InterceptionOptions {
           "Where the rule goes: legacy (iptables-legacy), nft (iptables-nft), nftables (nft's"
               + " own podium tables, for nodes without iptables), or auto: the kind the node's"
               + " kubelet and kube-proxy already use (default: ${DEFAULT-VALUE}).")
-  BackendChoice backend = BackendChoice.AUTO;
+  BackendChoice backend;
 
   @Option(
       names = "--rule-check-interval",
@@ -80,7 +80,7 @@ final class InterceptionOptions {
       description =
           "How often the rule is checked, and rewritten when it is missing or changed (default:"
               + " ${DEFAULT-VALUE}).")
-  Duration checkInterval = InterceptionSettings.DEFAULT_CHECK_INTERVAL;
+  Duration checkInterval;
 
   @Option(
       names = "--install-rules-only",

@@ -55,7 +55,7 @@ final class KubernetesOptions {
       description =
           "Longest a caller whose IP no pod holds yet waits for the pod's event before 503; keep"
               + " it well under the SDKs' 1s (default: ${DEFAULT-VALUE}).")
-  Duration podWait = Duration.ofMillis(500);
+  Duration podWait;
 
   @Option(
       names = "--informer-sync-timeout",
@@ -65,7 +65,7 @@ final class KubernetesOptions {
       description =
           "Longest start-up waits for the first lists of pods, namespaces and service accounts;"
               + " then Podium exits, saying why (default: ${DEFAULT-VALUE}).")
-  Duration syncTimeout = Duration.ofSeconds(60);
+  Duration syncTimeout;
 
   @Option(
       names = "--ready-taint",

@@ -41,7 +41,7 @@ final class LoggingOptions {
       names = "--log-format",
       defaultValue = "json",
       description = "Log output: json (one JSON object per line, the default) or text.")
-  LogFormat logFormat = LogFormat.json;
+  LogFormat logFormat;
 
   @Option(
       names = "--audit-log",
@@ -53,7 +53,7 @@ final class LoggingOptions {
               + " loggerName (the default), or a file of JSON lines of its own, rolled over at"
               + " 100 MB with 5 old files kept (FILE.1 ... FILE.5), e.g. on a volume a log"
               + " shipper reads.")
-  String auditLog = "stdout";
+  String auditLog;
 
   /** Applies the chosen format and audit destination; JSON on stdout is logback.xml's default. */
   void apply() {

@@ -31,7 +31,7 @@ final class MetadataOptions {
       description =
           "Where the metadata API listens; the interception rule sends the pods' traffic for"
               + " 169.254.169.254:80 here (default: ${DEFAULT-VALUE}). IPv6: [::]:8181.")
-  String imdsListen = "0.0.0.0:8181";
+  String imdsListen;
 
   @Option(
       names = "--availability-zone",
@@ -56,7 +56,7 @@ final class MetadataOptions {
       description =
           "The node's real metadata service, asked for allow-listed paths only (default:"
               + " ${DEFAULT-VALUE}); none turns passthrough off (those paths then answer 404).")
-  String metadataUpstream = "http://169.254.169.254";
+  String metadataUpstream;
 
   @Option(
       names = "--allow-route-regexp",
@@ -76,7 +76,7 @@ final class MetadataOptions {
       description =
           "Requests a second each source address may send, twice as many in a burst; more get"
               + " 429 (default: ${DEFAULT-VALUE}; 0 turns the limit off).")
-  int maxRequestsPerSecond = MetadataSettings.DEFAULT_MAX_REQUESTS_PER_SECOND;
+  int maxRequestsPerSecond;
 
   @Option(
       names = "--imds-request-timeout",
@@ -86,7 +86,7 @@ final class MetadataOptions {
       description =
           "Longest time from a request's first byte to its answer; slower connections are closed"
               + " (default: ${DEFAULT-VALUE}).")
-  Duration requestTimeout = Duration.ofSeconds(10);
+  Duration requestTimeout;
 
   @Option(
       names = "--metadata-upstream-timeout",
@@ -96,7 +96,7 @@ final class MetadataOptions {
       description =
           "Longest time one call to --metadata-upstream may take; then 502 (default:"
               + " ${DEFAULT-VALUE}).")
-  Duration upstreamTimeout = Duration.ofSeconds(1);
+  Duration upstreamTimeout;
 
   /**
    * The validated settings.

@@ -32,7 +32,7 @@ final class OpsOptions {
           "Plain HTTP endpoint for Prometheus (/metrics) and the kubelet's probes (/healthz:"
               + " liveness, /readyz: readiness), apart from the metadata API (default:"
               + " ${DEFAULT-VALUE}); none turns it off. See docs/operations.md.")
-  String metricsListen = DEFAULT_LISTEN;
+  String metricsListen;
 
   /**
    * The validated address, or empty for {@code none}.

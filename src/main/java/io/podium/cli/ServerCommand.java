@@ -87,7 +87,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "Longest an agent's lookup of an IP no pod holds yet waits for the pod's event"
               + " (default: ${DEFAULT-VALUE}).")
-  Duration podWait = Duration.ofMillis(500);
+  Duration podWait;
 
   @Option(
       names = "--informer-sync-timeout",
@@ -97,7 +97,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "Longest start-up waits for the first lists of pods, namespaces and service accounts;"
               + " then the server exits, saying why (default: ${DEFAULT-VALUE}).")
-  Duration syncTimeout = Duration.ofSeconds(60);
+  Duration syncTimeout;
 
   @Option(
       names = "--listen",
@@ -136,7 +136,7 @@ final class ServerCommand implements Callable<Integer> {
               + " them) or token (its projected service-account token: TokenReview, then the"
               + " token's pod's node; agents may then share one certificate). Default:"
               + " ${DEFAULT-VALUE}.")
-  AgentAuth agentAuth = AgentAuth.certificate;
+  AgentAuth agentAuth;
 
   @Option(
       names = "--agent-token-audience",
@@ -145,7 +145,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "With --agent-auth token: the audience agents' projected tokens are issued for"
               + " (default: ${DEFAULT-VALUE}).")
-  String tokenAudience = "podium";
+  String tokenAudience;
 
   @Option(
       names = "--agent-service-account",
@@ -155,7 +155,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "With --agent-auth token: the agents' service accounts; tokens of any other are"
               + " refused (default: ${DEFAULT-VALUE}).")
-  List<String> agentServiceAccounts = List.of("podium:podium-agent");
+  List<String> agentServiceAccounts;
 
   @Option(
       names = "--lease-namespace",
@@ -175,7 +175,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "How long a replica's Lease outlives its last renewal; a dead replica's sessions move"
               + " within about this long (default: ${DEFAULT-VALUE}).")
-  Duration leaseDuration = Duration.ofSeconds(10);
+  Duration leaseDuration;
 
   @Option(
       names = "--lease-renew",
@@ -184,7 +184,7 @@ final class ServerCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "How often a replica renews its Lease and reads the others' (default: ${DEFAULT-VALUE}).")
-  Duration leaseRenew = Duration.ofSeconds(2);
+  Duration leaseRenew;
 
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;

@@ -50,7 +50,7 @@ final class TlsOptions {
       description =
           "How often the three files are checked for changes (rotation without restart;"
               + " default: ${DEFAULT-VALUE}).")
-  Duration refresh = Duration.ofSeconds(30);
+  Duration refresh;
 
   TlsFiles files() {
     if (refresh.isZero()) {
