@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -126,8 +127,6 @@ final class DevCommand implements Callable<Integer> {
       boolean chained = stsSettings.chained();
       StandaloneProcess.Config config =
           new StandaloneProcess.Config(
-              new StandaloneProcess.PodSource.File(podsFile),
-              credentials.baseArn(),
               credentials.roleDecider(chained),
               credentials.brokerSettings(chained),
               credentials.stsWait(),
@@ -135,6 +134,9 @@ final class DevCommand implements Callable<Integer> {
               metadata.settings(stsSettings.region().id()),
               // dev mode never touches the host's rules.
               Optional.empty());
+      StandaloneProcess.Parts parts =
+          new StandaloneProcess.Parts(
+              PodSourceFactory.file(podsFile, credentials.baseArn(), List.of()), Optional.empty());
       StaticCredentialsProvider base =
           StaticCredentialsProvider.create(
               AwsBasicCredentials.create(bootstrap.accessKeyId(), bootstrap.secretAccessKey()));
@@ -142,7 +144,8 @@ final class DevCommand implements Callable<Integer> {
       Health health = new Health();
       var started = StandaloneCommand.startupCheck(health);
       try (AutoCloseable _ = ops.start(registry, health, "dev", PodiumVersion.number());
-          StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
+          StandaloneProcess process =
+              StandaloneProcess.start(config, parts, base, registry, health)) {
         started.set(true);
         printBanner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
         shutdown.await();

@@ -5,6 +5,7 @@ import static io.podium.cli.OptionErrors.invalid;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.core.broker.ExecutorScheduler;
+import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.kubernetes.TokenReviewAgentTokens;
@@ -209,7 +210,7 @@ final class ServerCommand implements Callable<Integer> {
         kubernetes = kubernetesOptions().client();
         closeInReverse.push(kubernetes);
       }
-      ServerProcess.Config config = config(kubernetes);
+      ServerProcess.Config config = config();
       SessionOwnership ownership = SessionOwnership.ALL;
       if (leaseNamespace != null) {
         ScheduledExecutorService leaseTimer =
@@ -239,7 +240,8 @@ final class ServerCommand implements Callable<Integer> {
                       Set.copyOf(agentServiceAccounts),
                       Duration.ofSeconds(30),
                       Clock.systemUTC()));
-      ServerProcess.Parts parts = new ServerProcess.Parts(authenticator, ownership);
+      ServerProcess.Parts parts =
+          new ServerProcess.Parts(podSource(kubernetes, config), authenticator, ownership);
       try (ShutdownSignal shutdown = new ShutdownSignal();
           DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
           ServerProcess process =
@@ -275,23 +277,28 @@ final class ServerCommand implements Callable<Integer> {
     return options;
   }
 
-  private ServerProcess.Config config(KubernetesClient kubernetes) {
+  /**
+   * The pods file, or the cluster: informers over every pod (no node filter: the server serves
+   * every node), problems reported as Events by this replica.
+   */
+  private PodSourceFactory podSource(KubernetesClient kubernetes, ServerProcess.Config config) {
+    if (podsFile != null) {
+      return PodSourceFactory.file(podsFile, credentials.baseArn(), List.of());
+    }
+    KubernetesOptions options = kubernetesOptions();
+    return PodSourceFactory.cluster(
+        kubernetes,
+        new InformerPodDirectory.Settings(
+            null, credentials.baseArn(), options.podWait(), options.syncTimeout()),
+        config.replicaId());
+  }
+
+  private ServerProcess.Config config() {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     try {
       String replica = replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip();
-      ServerPodSource.Factory pods =
-          podsFile != null
-              ? ServerPodSource.file(podsFile, credentials.baseArn())
-              : ServerPodSource.cluster(
-                  kubernetes,
-                  credentials.baseArn(),
-                  kubernetesOptions().podWait(),
-                  kubernetesOptions().syncTimeout(),
-                  replica);
       return new ServerProcess.Config(
-          pods,
-          credentials.baseArn(),
           credentials.roleDecider(chained),
           credentials.brokerSettings(chained),
           credentials.stsWait(),

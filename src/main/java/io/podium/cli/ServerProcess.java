@@ -2,12 +2,12 @@ package io.podium.cli;
 
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
+import io.podium.core.PodSource;
 import io.podium.core.Prefetcher;
 import io.podium.core.RoleDecider;
 import io.podium.core.broker.BrokerSettings;
 import io.podium.core.broker.CredentialBroker;
 import io.podium.core.broker.ExecutorScheduler;
-import io.podium.core.role.RoleBaseArn;
 import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.podium.server.AgentApiServer;
@@ -26,7 +26,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,8 +43,6 @@ final class ServerProcess implements AutoCloseable {
 
   /** Everything the process needs, validated by the command that built it. */
   record Config(
-      ServerPodSource.Factory podSource,
-      Optional<RoleBaseArn> roleBaseArn,
       RoleDecider decider,
       BrokerSettings broker,
       Duration stsWait,
@@ -57,8 +54,9 @@ final class ServerProcess implements AutoCloseable {
       String replicaId,
       String version) {}
 
-  /** How the server learns agents' nodes and which sessions it owns; chosen by the command. */
-  record Parts(NodeAuthenticator authenticator, SessionOwnership ownership) {}
+  /** Where pods come from, how the server learns agents' nodes and which sessions it owns. */
+  record Parts(
+      PodSourceFactory pods, NodeAuthenticator authenticator, SessionOwnership ownership) {}
 
   private final CloseStack closeInReverse = new CloseStack();
   private final AgentApiServer server;
@@ -116,19 +114,18 @@ final class ServerProcess implements AutoCloseable {
           "the agent API's certificate or CA on disk is expired or not yet valid");
       ServerMetrics serverMetrics = new ServerMetrics(registry);
 
-      ServerPodSource pods = config.podSource().create(clock, scheduler, registry);
-      closeInReverse.push(pods.closer());
-      NodeHub hub = new NodeHub(config.decider(), pods.directory()::namespacePolicy, clock);
+      PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
+      NodeHub hub = new NodeHub(config.decider(), pods::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);
       serverMetrics.watch(hub::streamCount);
       // Synced means the hub has heard every pod, not only that the source has listed them.
       AtomicBoolean hubSynced = new AtomicBoolean();
-      BooleanSupplier synced = () -> hubSynced.get() && pods.synced().getAsBoolean();
+      BooleanSupplier synced = () -> hubSynced.get() && pods.synced();
 
       NodeCredentialsService service =
           new NodeCredentialsService(
               hub,
-              pods.directory(),
+              pods,
               broker,
               scheduler,
               config.stsWait(),
@@ -158,24 +155,19 @@ final class ServerProcess implements AutoCloseable {
           synced,
           "the pod source has not synced yet (informers listing pods, namespaces and service"
               + " accounts)");
-      pods.start().run();
+      pods.start();
       // Listeners after the sync, so that the pods replayed to them are judged with their
       // namespaces' policies. Only the sessions this replica owns are fetched and refreshed here;
       // the others' owners push theirs to the agents.
-      pods.listeners().accept(hub);
-      pods.listeners()
-          .accept(
-              new OwnedPrefetch(
-                  new Prefetcher(
-                      broker,
-                      config.decider(),
-                      pods.directory()::namespacePolicy,
-                      clock,
-                      pods.problems()),
-                  config.decider(),
-                  pods.directory()::namespacePolicy,
-                  parts.ownership(),
-                  pods.retell()));
+      pods.addListener(hub);
+      pods.addListener(
+          new OwnedPrefetch(
+              new Prefetcher(
+                  broker, config.decider(), pods::namespacePolicy, clock, pods.problems()),
+              config.decider(),
+              pods::namespacePolicy,
+              parts.ownership(),
+              pods::retell));
       hubSynced.set(true);
       // Ready means pods synced and certificates valid; an STS outage does not make a replica
       // unready: it still serves what it has cached (the broker's metrics report the outage).

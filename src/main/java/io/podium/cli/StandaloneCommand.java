@@ -2,11 +2,17 @@ package io.podium.cli;
 
 import static io.podium.cli.OptionErrors.invalid;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.cli.KubernetesOptions.KubeconfigException;
+import io.podium.interception.InterceptionSettings;
+import io.podium.interception.NodeTaintRemover;
+import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.PodSourceException;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -77,8 +83,10 @@ final class StandaloneCommand implements Callable<Integer> {
     AtomicBoolean started = startupCheck(health);
     try (ShutdownSignal shutdown = new ShutdownSignal();
         AutoCloseable _ = ops.start(registry, health, "standalone", PodiumVersion.number());
+        CloseStack resources = new CloseStack();
         DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
-        StandaloneProcess process = StandaloneProcess.start(config, base, registry, health)) {
+        StandaloneProcess process =
+            StandaloneProcess.start(config, parts(config, resources), base, registry, health)) {
       started.set(true);
       logging.announce(spec, "podium standalone: metadata API on " + process.metadataAddress());
       shutdown.await();
@@ -96,9 +104,8 @@ final class StandaloneCommand implements Callable<Integer> {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     var metadataSettings = metadata.settings(stsSettings.region().id());
+    checkPodSource();
     return new StandaloneProcess.Config(
-        podSource(),
-        credentials.baseArn(),
         credentials.roleDecider(chained),
         credentials.brokerSettings(chained),
         credentials.stsWait(),
@@ -107,22 +114,40 @@ final class StandaloneCommand implements Callable<Integer> {
         interception.settings(metadataSettings.listen()));
   }
 
-  /** Exactly one pod source: the pods file, or the cluster. */
-  private StandaloneProcess.PodSource podSource() {
+  /** Exactly one pod source: the pods file, or the cluster, with what it needs. */
+  private void checkPodSource() {
     if (podsFile != null) {
       if (kubernetes.anyGiven()) {
         throw invalid(spec, "--pods-file and --kubeconfig are two pod sources: give one of them");
       }
-      return new StandaloneProcess.PodSource.File(podsFile);
+      return;
+    }
+    kubernetes.node();
+    kubernetes.validate(System.getenv());
+    kubernetes.podWait();
+    kubernetes.syncTimeout();
+  }
+
+  /** The pod source, checked before: opens the cluster's client onto {@code resources}. */
+  private StandaloneProcess.Parts parts(StandaloneProcess.Config config, CloseStack resources) {
+    if (podsFile != null) {
+      return new StandaloneProcess.Parts(
+          PodSourceFactory.file(
+              podsFile,
+              credentials.baseArn(),
+              // Callers from the addresses the rule sends pods to are the node itself: 403.
+              config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of())),
+          Optional.empty());
     }
     String node = kubernetes.node();
-    kubernetes.validate(System.getenv());
-    return new StandaloneProcess.PodSource.Cluster(
-        kubernetes::client,
-        node,
-        kubernetes.podWait(),
-        kubernetes.syncTimeout(),
-        kubernetes.readyTaint());
+    KubernetesClient client = resources.push(kubernetes.client());
+    return new StandaloneProcess.Parts(
+        PodSourceFactory.cluster(
+            client,
+            new InformerPodDirectory.Settings(
+                node, credentials.baseArn(), kubernetes.podWait(), kubernetes.syncTimeout()),
+            node),
+        kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)));
   }
 
   /**

@@ -1,17 +1,16 @@
 package io.podium.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
 import io.podium.core.CallerCredentials;
 import io.podium.core.PodCredentialService;
+import io.podium.core.PodSource;
 import io.podium.core.Prefetcher;
 import io.podium.core.ReportingCallerCredentials;
 import io.podium.core.RoleDecider;
 import io.podium.core.broker.BrokerSettings;
 import io.podium.core.broker.CredentialBroker;
 import io.podium.core.broker.ExecutorScheduler;
-import io.podium.core.role.RoleBaseArn;
 import io.podium.imds.ImdsDocuments;
 import io.podium.imds.ImdsRenderer;
 import io.podium.imds.MetadataServer;
@@ -19,23 +18,17 @@ import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.interception.RuleManager;
-import io.podium.kubernetes.FilePodDirectory;
-import io.podium.kubernetes.InformerPodDirectory;
-import io.podium.kubernetes.KubernetesPodEvents;
 import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -50,29 +43,8 @@ final class StandaloneProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StandaloneProcess.class);
 
-  /** Where pods come from. */
-  sealed interface PodSource {
-    /** A file of manifests ({@code podium dev}, or {@code --pods-file}). */
-    record File(Path path) implements PodSource {}
-
-    /**
-     * The cluster's API server, watching the pods of {@code node}.
-     *
-     * @param client opens the API client (validated by the command; opened when the process starts)
-     */
-    record Cluster(
-        Supplier<KubernetesClient> client,
-        String node,
-        Duration podWait,
-        Duration syncTimeout,
-        Optional<String> readyTaint)
-        implements PodSource {}
-  }
-
   /** Everything the process needs, validated by the command that built it. */
   record Config(
-      PodSource pods,
-      Optional<RoleBaseArn> roleBaseArn,
       RoleDecider decider,
       BrokerSettings broker,
       Duration stsWait,
@@ -80,14 +52,21 @@ final class StandaloneProcess implements AutoCloseable {
       MetadataSettings metadata,
       Optional<InterceptionSettings> interception) {}
 
+  /**
+   * Where pods come from, chosen by the command.
+   *
+   * @param readyTaint removes the node's start-up taint once the metadata API serves
+   */
+  record Parts(PodSourceFactory pods, Optional<NodeTaintRemover> readyTaint) {}
+
   private final CloseStack closeInReverse = new CloseStack();
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
   private final Optional<RuleManager> interceptionRules;
-  private Runnable whenServing = () -> {};
 
   private StandaloneProcess(
       Config config,
+      Parts parts,
       AwsCredentialsProvider baseCredentials,
       PrometheusRegistry registry,
       Health health) {
@@ -133,12 +112,20 @@ final class StandaloneProcess implements AutoCloseable {
       brokerMetrics.watchPrefetches(broker::pendingPrefetches);
       brokerMetrics.watchStsRate(broker::stsCallRate);
 
+      PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
+      health.ready(
+          "pods-synced",
+          pods::synced,
+          "the informers have not listed pods, namespaces and service accounts yet");
+      // Synced first, so that the pods replayed to the prefetcher are judged with their policies.
+      pods.start();
+      pods.addListener(
+          new Prefetcher(broker, config.decider(), pods::namespacePolicy, clock, pods.problems()));
       CallerCredentials<ImdsDocuments> callers =
-          switch (config.pods()) {
-            case PodSource.File file -> fromFile(file, config, clock, scheduler);
-            case PodSource.Cluster cluster ->
-                fromCluster(cluster, config, clock, scheduler, registry, health);
-          };
+          new ReportingCallerCredentials<>(
+              new PodCredentialService<>(
+                  pods, config.decider(), broker, scheduler, config.stsWait()),
+              pods.problems());
       metadataServer = new MetadataServer(config.metadata(), callers, registry, clock);
       closeInReverse.push(metadataServer);
       metadataServer.start();
@@ -146,72 +133,11 @@ final class StandaloneProcess implements AutoCloseable {
       health.live(
           "metadata-api", listening::listening, "the metadata API's listening socket is closed");
       health.ready("metadata-api", listening::listening, "the metadata API is not listening");
-      whenServing.run();
+      parts.readyTaint().ifPresent(StandaloneProcess::removeTaint);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
-  }
-
-  private CallerCredentials<ImdsDocuments> fromFile(
-      PodSource.File file, Config config, Clock clock, ExecutorScheduler scheduler) {
-    FilePodDirectory directory =
-        new FilePodDirectory(
-            file.path(),
-            config.roleBaseArn(),
-            // Callers from the addresses the rule sends pods to are the node itself: 403.
-            config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of()),
-            FilePodDirectory.DEFAULT_POLL_INTERVAL,
-            clock,
-            scheduler);
-    closeInReverse.push(directory);
-    // Pods already in the file are replayed to the prefetcher: their STS calls start now.
-    directory.addListener(
-        new Prefetcher(broker, config.decider(), directory::namespacePolicy, clock));
-    directory.start();
-    return new PodCredentialService<>(
-        directory, config.decider(), broker, scheduler, config.stsWait());
-  }
-
-  private CallerCredentials<ImdsDocuments> fromCluster(
-      PodSource.Cluster cluster,
-      Config config,
-      Clock clock,
-      ExecutorScheduler scheduler,
-      PrometheusRegistry registry,
-      Health health) {
-    KubernetesClient client = cluster.client().get();
-    closeInReverse.push(client);
-    cluster
-        .readyTaint()
-        .ifPresent(
-            key ->
-                whenServing = () -> removeTaint(new NodeTaintRemover(client, cluster.node(), key)));
-    InformerPodDirectory directory =
-        new InformerPodDirectory(
-            client,
-            new InformerPodDirectory.Settings(
-                cluster.node(), config.roleBaseArn(), cluster.podWait(), cluster.syncTimeout()),
-            clock,
-            scheduler,
-            registry);
-    closeInReverse.push(directory);
-    health.ready(
-        "pods-synced",
-        directory::synced,
-        "the informers have not listed pods, namespaces and service accounts yet");
-    KubernetesPodEvents events =
-        new KubernetesPodEvents(
-            client, cluster.node(), clock, KubernetesPodEvents.DEFAULT_INTERVAL, registry);
-    closeInReverse.push(events);
-    // Synced first, so that the pods replayed to the prefetcher are judged with their policies.
-    directory.start();
-    directory.addListener(
-        new Prefetcher(broker, config.decider(), directory::namespacePolicy, clock, events));
-    return new ReportingCallerCredentials<>(
-        new PodCredentialService<>(
-            directory, config.decider(), broker, scheduler, config.stsWait()),
-        events);
   }
 
   /** Off the start-up path: the API server may be slow, and serving must not wait for it. */
@@ -242,10 +168,11 @@ final class StandaloneProcess implements AutoCloseable {
    */
   static StandaloneProcess start(
       Config config,
+      Parts parts,
       AwsCredentialsProvider baseCredentials,
       PrometheusRegistry registry,
       Health health) {
-    return new StandaloneProcess(config, baseCredentials, registry, health);
+    return new StandaloneProcess(config, parts, baseCredentials, registry, health);
   }
 
   InetSocketAddress metadataAddress() {

@@ -22,8 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,7 @@ final class ClusterView {
   private final Optional<RoleBaseArn> roleBaseArn;
   private final PodIpIndex index;
   private final WaitingPodLookup lookups;
-  private final List<PodChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final PodListeners listeners = new PodListeners();
   private final Object lock = new Object();
 
   // Read without the lock on the request path.
@@ -85,10 +83,7 @@ final class ClusterView {
    */
   void addListener(PodChangeListener listener) {
     synchronized (lock) {
-      listeners.add(listener);
-      for (PodIdentity pod : index.pods()) {
-        tell(listener, l -> l.podUpserted(pod));
-      }
+      listeners.add(listener, index.pods());
     }
   }
 
@@ -98,12 +93,7 @@ final class ClusterView {
    */
   void retell(PodChangeListener listener) {
     synchronized (lock) {
-      if (!listeners.contains(listener)) {
-        return;
-      }
-      for (PodIdentity pod : index.pods()) {
-        tell(listener, l -> l.podUpserted(pod));
-      }
+      listeners.retell(listener, index.pods());
     }
   }
 
@@ -168,9 +158,7 @@ final class ClusterView {
     previous.ifPresent(p -> touched.addAll(p.ips()));
     touched.addAll(hostIpsChanged(previous.map(PodIdentity::hostIps), identity.hostIps()));
     lookups.ipsChanged(touched);
-    for (PodChangeListener listener : listeners) {
-      tell(listener, l -> l.podUpserted(identity));
-    }
+    listeners.upserted(identity);
   }
 
   private void removeLocked(String uid) {
@@ -181,9 +169,7 @@ final class ClusterView {
     Set<InetAddress> touched = new LinkedHashSet<>(removed.get().ips());
     touched.addAll(hostIpsChanged(removed.map(PodIdentity::hostIps), List.of()));
     lookups.ipsChanged(touched);
-    for (PodChangeListener listener : listeners) {
-      tell(listener, l -> l.podRemoved(removed.get()));
-    }
+    listeners.removed(removed.get());
   }
 
   /**
@@ -308,11 +294,7 @@ final class ClusterView {
         pods.add(pod);
       }
     }
-    for (PodChangeListener listener : listeners) {
-      for (PodIdentity pod : pods) {
-        tell(listener, l -> l.podUpserted(pod));
-      }
-    }
+    listeners.changed(List.of(), pods);
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -356,14 +338,5 @@ final class ClusterView {
   private static String namespaceOf(ObjectMeta metadata) {
     String namespace = metadata.getNamespace();
     return namespace == null || namespace.isBlank() ? PodProjection.DEFAULT_NAMESPACE : namespace;
-  }
-
-  private static void tell(PodChangeListener listener, Consumer<PodChangeListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      // One faulty listener must not keep the others, or the informer, from hearing of changes.
-      log.error("pod change listener {} failed", listener, e);
-    }
   }
 }

@@ -1,7 +1,8 @@
 package io.podium.kubernetes;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.podium.core.PodDirectory;
+import io.podium.core.PodProblems;
+import io.podium.core.PodSource;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.pod.PodChangeListener;
 import io.podium.core.pod.PodIdentity;
@@ -29,14 +30,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pod directory of {@code podium dev} ({@code --pods-file}): pods, namespaces and service
- * accounts from one file of Kubernetes manifests, reloaded when the file changes.
+ * The pod source of {@code podium dev} and {@code --pods-file}: pods, namespaces and service
+ * accounts from one file of Kubernetes manifests, reloaded when the file changes. Synced once read;
+ * problems with a pod are only logged.
  *
  * <p>Changes are found by reading the file every poll interval (one second by default) and
  * comparing its bytes with the version in force, rather than with a {@code WatchService} on the
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listeners are told on the scheduler's thread, after the new state is in place.
  */
-public final class FilePodDirectory implements PodDirectory, AutoCloseable {
+public final class FilePodDirectory implements PodSource {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -68,7 +68,7 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
   private final Scheduler scheduler;
   private final PodsFile podsFile;
   private final PodIpIndex index;
-  private final List<PodChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final PodListeners listeners = new PodListeners();
   private final Object lock = new Object();
 
   // Written under lock; read without it on the request path.
@@ -128,6 +128,7 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
   }
 
   /** Starts checking the file for changes; calling it again does nothing. */
+  @Override
   public void start() {
     synchronized (lock) {
       if (closed) {
@@ -140,31 +141,30 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
     }
   }
 
-  /**
-   * Adds a listener, which first hears every current pod as {@link PodChangeListener#podUpserted},
-   * then every change, as informer handlers do.
-   */
+  /** The file was read whole when this source was made. */
+  @Override
+  public boolean synced() {
+    return true;
+  }
+
+  @Override
   public void addListener(PodChangeListener listener) {
     synchronized (lock) {
-      listeners.add(listener);
-      for (PodIdentity pod : pods.values()) {
-        tell(listener, l -> l.podUpserted(pod));
-      }
+      listeners.add(listener, pods.values());
     }
   }
 
-  /**
-   * Tells {@code listener} every pod again, in order with the other events; nothing if it is not a
-   * listener (yet: adding it tells every pod).
-   */
+  @Override
   public void retell(PodChangeListener listener) {
     synchronized (lock) {
-      if (listeners.contains(listener)) {
-        for (PodIdentity pod : pods.values()) {
-          tell(listener, l -> l.podUpserted(pod));
-        }
-      }
+      listeners.retell(listener, pods.values());
     }
+  }
+
+  /** Nowhere: a file's pods have no API server to put Events on; the log says what is wrong. */
+  @Override
+  public PodProblems problems() {
+    return PodProblems.NONE;
   }
 
   @Override
@@ -264,7 +264,7 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
         return pollInterval;
       }
       Changes changes = apply(contents);
-      changes.tell(listeners);
+      listeners.changed(changes.removed(), changes.told());
       log.info(
           "pods file {} reloaded: {} pods, {} added or changed, {} removed, namespaces changed: {}",
           file,
@@ -357,15 +357,6 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
     };
   }
 
-  private static void tell(PodChangeListener listener, Consumer<PodChangeListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      // One faulty listener must not keep the others from hearing of the change.
-      log.error("pod change listener {} failed", listener, e);
-    }
-  }
-
   /** What one reload changed, in the order listeners hear it. */
   private record Changes(
       List<PodIdentity> upserted,
@@ -373,18 +364,11 @@ public final class FilePodDirectory implements PodDirectory, AutoCloseable {
       List<String> namespaces,
       List<PodIdentity> rejudged) {
 
-    void tell(List<PodChangeListener> listeners) {
-      for (PodChangeListener listener : listeners) {
-        for (PodIdentity pod : removed) {
-          FilePodDirectory.tell(listener, l -> l.podRemoved(pod));
-        }
-        for (PodIdentity pod : upserted) {
-          FilePodDirectory.tell(listener, l -> l.podUpserted(pod));
-        }
-        for (PodIdentity pod : rejudged) {
-          FilePodDirectory.tell(listener, l -> l.podUpserted(pod));
-        }
-      }
+    /** What listeners hear as upserted: the pods that changed, then those judged anew. */
+    List<PodIdentity> told() {
+      List<PodIdentity> told = new ArrayList<>(upserted);
+      told.addAll(rejudged);
+      return told;
     }
   }
 }

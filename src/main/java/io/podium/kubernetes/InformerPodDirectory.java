@@ -7,7 +7,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.podium.core.PodDirectory;
+import io.podium.core.PodProblems;
+import io.podium.core.PodSource;
 import io.podium.core.WaitingPodLookup;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.pod.PodChangeListener;
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * pod ({@link WaitingPodLookup}). {@link #start} lists namespaces and service accounts before pods,
  * so that the first pods are judged with their policies and roles, and returns once all three are
  * synced or fails with a {@link PodSourceException} that says what to fix.
+ *
+ * <p>Made {@linkplain #reportingEvents reporting Events}, it tells the owners of pods of the
+ * problems they should see; else problems go nowhere.
  */
-public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
+public final class InformerPodDirectory implements PodSource {
 
   private static final Logger log = LoggerFactory.getLogger(InformerPodDirectory.class);
 
@@ -116,6 +120,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
   private final SharedIndexInformer<ServiceAccount> serviceAccounts;
   private final java.util.Map<SharedIndexInformer<?>, CompletableFuture<Void>> firstListHandled =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final KubernetesPodEvents events;
 
   /**
    * Builds the informers; nothing is sent to the API server until {@link #start}.
@@ -130,7 +135,39 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
       Clock clock,
       Scheduler scheduler,
       PrometheusRegistry registry) {
+    this(client, settings, clock, scheduler, registry, null);
+  }
+
+  /**
+   * A directory whose {@link #problems} become Kubernetes Events on the pods, sent as {@code
+   * reportingInstance} (the node's name, or a server replica's); closing it stops them too.
+   */
+  public static InformerPodDirectory reportingEvents(
+      KubernetesClient client,
+      Settings settings,
+      String reportingInstance,
+      Clock clock,
+      Scheduler scheduler,
+      PrometheusRegistry registry) {
+    return new InformerPodDirectory(
+        client,
+        settings,
+        clock,
+        scheduler,
+        registry,
+        new KubernetesPodEvents(
+            client, reportingInstance, clock, KubernetesPodEvents.DEFAULT_INTERVAL, registry));
+  }
+
+  private InformerPodDirectory(
+      KubernetesClient client,
+      Settings settings,
+      Clock clock,
+      Scheduler scheduler,
+      PrometheusRegistry registry,
+      KubernetesPodEvents events) {
     this.settings = settings;
+    this.events = events;
     this.metrics = new KubernetesMetrics(registry);
     this.lookups =
         new WaitingPodLookup(
@@ -193,6 +230,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
    * @throws PodSourceException when the API server refuses, cannot be reached, or the lists take
    *     longer than the sync timeout
    */
+  @Override
   public void start() {
     long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
     // Policies and service-account roles first: the first pods are then judged with them, instead
@@ -205,20 +243,20 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
         settings.nodeName() == null ? "" : " on node " + settings.nodeName());
   }
 
-  /**
-   * Adds a listener, which first hears every current pod as {@link PodChangeListener#podUpserted},
-   * then every change, on the informers' threads.
-   */
+  /** Listeners hear the changes on the informers' threads. */
+  @Override
   public void addListener(PodChangeListener listener) {
     view.addListener(listener);
   }
 
-  /**
-   * Tells {@code listener} every pod again, in order with the other events; nothing if it is not a
-   * listener (yet: adding it tells every pod).
-   */
+  @Override
   public void retell(PodChangeListener listener) {
     view.retell(listener);
+  }
+
+  @Override
+  public PodProblems problems() {
+    return events != null ? events : PodProblems.NONE;
   }
 
   @Override
@@ -237,6 +275,7 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
   }
 
   /** Whether every informer has listed its resource. */
+  @Override
   public boolean synced() {
     return pods.hasSynced() && namespaces.hasSynced() && serviceAccounts.hasSynced();
   }
@@ -256,6 +295,9 @@ public final class InformerPodDirectory implements PodDirectory, AutoCloseable {
       }
     }
     metrics.close();
+    if (events != null) {
+      events.close();
+    }
   }
 
   private void awaitSync(long deadline, SharedIndexInformer<?>... informers) {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podium.core.CredentialOutcome;
+import io.podium.core.PodProblems;
 import io.podium.core.RoleOutcome;
 import io.podium.core.pod.PodIdentity;
 import io.podium.core.pod.PodLookup;
 import io.podium.core.role.RoleBaseArn;
 import io.podium.testing.ApiObjects;
 import io.podium.testing.TestPods;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -225,5 +227,39 @@ class InformerPodDirectoryTest {
     assertThat(lookup("10.0.0.5")).isInstanceOf(PodLookup.Ambiguous.class);
     assertThat(role("10.0.0.5")).isInstanceOf(RoleOutcome.Unavailable.class);
     assertThat(fixture.directory.ambiguousLookups()).isEqualTo(2);
+  }
+
+  @Test
+  void reportsProblemsAsEventsOnThePodOnlyWhenMadeTo() {
+    assertThat(fixture.directory.problems()).isSameAs(PodProblems.NONE);
+    PodIdentity web = TestPods.running("shop", "web").withIp("10.0.0.5").withRole("writer").build();
+
+    try (InformerPodDirectory reporting =
+        InformerPodDirectory.reportingEvents(
+            fixture.cluster,
+            new InformerPodDirectory.Settings(
+                ClusterFixture.NODE, ClusterFixture.BASE, Duration.ZERO, Duration.ofSeconds(30)),
+            "node-1",
+            fixture.clock,
+            fixture.scheduler,
+            new PrometheusRegistry())) {
+      reporting
+          .problems()
+          .roleRefused(
+              web,
+              new RoleOutcome.Refused(RoleOutcome.Refusal.POLICY_DENIED, "not permitted", web));
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> !fixture.cluster.v1().events().inNamespace("shop").list().getItems().isEmpty());
+    }
+    assertThat(fixture.cluster.v1().events().inNamespace("shop").list().getItems())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getReason()).isEqualTo("IAMRoleDenied");
+              assertThat(event.getReportingInstance()).isEqualTo("node-1");
+            });
   }
 }
