@@ -1,6 +1,5 @@
 package io.podium.cli;
 
-import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
 import io.podium.core.PodSource;
 import io.podium.core.Prefetcher;
@@ -8,7 +7,6 @@ import io.podium.core.RoleDecider;
 import io.podium.core.broker.BrokerSettings;
 import io.podium.core.broker.CredentialBroker;
 import io.podium.core.broker.ExecutorScheduler;
-import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.podium.server.AgentApiServer;
 import io.podium.server.NodeAuthenticator;
@@ -26,7 +24,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,35 +71,23 @@ final class ServerProcess implements AutoCloseable {
           closeInReverse.pushExecutor(
               Executors.newScheduledThreadPool(
                   2, Thread.ofPlatform().name("podium-timers-", 0).daemon().factory()));
-      ExecutorService stsCalls =
-          closeInReverse.pushExecutor(
-              Executors.newThreadPerTaskExecutor(
-                  Thread.ofVirtual().name("podium-sts-", 0).factory()));
       ExecutorService calls =
           closeInReverse.pushExecutor(
               Executors.newThreadPerTaskExecutor(
                   Thread.ofVirtual().name("podium-grpc-", 0).factory()));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
 
-      StsCredentialIssuer issuer =
-          new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
-      closeInReverse.push(issuer);
-
-      BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
       PublishingRenderer renderer = new PublishingRenderer();
       broker =
-          new CredentialBroker<>(
-              issuer,
-              renderer,
+          BrokerFactory.create(
+              config.sts(),
               config.broker(),
+              baseCredentials,
+              renderer,
               clock,
               scheduler,
-              stsCalls,
-              brokerMetrics,
-              new Random());
-      brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
-      brokerMetrics.watchPrefetches(broker::pendingPrefetches);
-      brokerMetrics.watchStsRate(broker::stsCallRate);
+              registry,
+              closeInReverse);
 
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);

@@ -1,6 +1,5 @@
 package io.podium.cli;
 
-import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
 import io.podium.core.CallerCredentials;
 import io.podium.core.PodCredentialService;
@@ -18,15 +17,12 @@ import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.interception.RuleManager;
-import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -76,10 +72,6 @@ final class StandaloneProcess implements AutoCloseable {
           closeInReverse.pushExecutor(
               Executors.newSingleThreadScheduledExecutor(
                   Thread.ofPlatform().name("podium-timers").daemon().factory()));
-      ExecutorService stsCalls =
-          closeInReverse.pushExecutor(
-              Executors.newThreadPerTaskExecutor(
-                  Thread.ofVirtual().name("podium-sts-", 0).factory()));
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
 
       // The rule goes in before the metadata API answers: a pod that races the start-up is
@@ -93,24 +85,16 @@ final class StandaloneProcess implements AutoCloseable {
                   rules::ready,
                   "the last check could not read or write the interception rule (see the log)"));
 
-      StsCredentialIssuer issuer =
-          new StsCredentialIssuer(config.sts(), baseCredentials, registry, clock);
-      closeInReverse.push(issuer);
-
-      BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
       broker =
-          new CredentialBroker<>(
-              issuer,
-              new ImdsRenderer(JsonMapper.builder().build()),
+          BrokerFactory.create(
+              config.sts(),
               config.broker(),
+              baseCredentials,
+              new ImdsRenderer(JsonMapper.builder().build()),
               clock,
               scheduler,
-              stsCalls,
-              brokerMetrics,
-              new Random());
-      brokerMetrics.watch(broker::sessionCount, broker::queuedCalls);
-      brokerMetrics.watchPrefetches(broker::pendingPrefetches);
-      brokerMetrics.watchStsRate(broker::stsCallRate);
+              registry,
+              closeInReverse);
 
       PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
       health.ready(
