@@ -5,9 +5,8 @@ import static io.podium.cli.OptionErrors.invalid;
 import io.podium.agent.ServerAddress;
 import io.podium.agent.ServerConnections;
 import io.podium.agent.TokenFileCredentials;
+import io.podium.core.session.SessionDurations;
 import io.podium.imds.MetadataSettings;
-import io.podium.ops.Health;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -140,32 +139,30 @@ final class AgentCommand implements Callable<Integer> {
       return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
     }
     AgentProcess.Config config = config();
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Health health = new Health();
-    var started = StandaloneCommand.startupCheck(health);
-    try (ShutdownSignal shutdown = new ShutdownSignal();
-        AutoCloseable _ = ops.start(registry, health, "agent", PodiumVersion.number());
-        AgentProcess process =
-            AgentProcess.start(
-                config,
-                tokenFile == null ? null : new TokenFileCredentials(tokenFile),
-                registry,
-                Clock.systemUTC(),
-                health)) {
-      started.set(true);
-      logging.announce(
-          spec,
-          "podium agent: metadata API on "
-              + process.metadataAddress()
-              + ", servers "
-              + config.servers().servers());
-      shutdown.await();
-      // --shutdown-delay is a deliberate pause, not a wait for a condition: the node's pods keep
-      // getting answers while the DaemonSet's replacement starts (kubelet sends SIGTERM first).
-      log.info("stopping in {} ms", shutdownDelay.toMillis());
-      Thread.sleep(shutdownDelay.toMillis());
-    }
-    return 0;
+    return new LongRunningCommand(spec, logging, ops)
+        .whenStopping(
+            () -> {
+              // --shutdown-delay is a deliberate pause, not a wait for a condition: the node's
+              // pods keep getting answers while the DaemonSet's replacement starts (kubelet sends
+              // SIGTERM first).
+              log.info("stopping in {} ms", shutdownDelay.toMillis());
+              Thread.sleep(shutdownDelay.toMillis());
+            })
+        .run(
+            (registry, health, resources) -> {
+              AgentProcess process =
+                  resources.push(
+                      AgentProcess.start(
+                          config,
+                          tokenFile == null ? null : new TokenFileCredentials(tokenFile),
+                          registry,
+                          Clock.systemUTC(),
+                          health));
+              return "podium agent: metadata API on "
+                  + process.metadataAddress()
+                  + ", servers "
+                  + config.servers().servers();
+            });
   }
 
   private AgentProcess.Config config() {
@@ -186,7 +183,7 @@ final class AgentCommand implements Callable<Integer> {
               lookupDeadline,
               pushWait,
               outageFloor,
-              io.podium.core.session.SessionDurations.DEFAULT_MIN_REMAINING,
+              SessionDurations.DEFAULT_MIN_REMAINING,
               Duration.ofSeconds(30),
               new PodiumVersion().getVersion()[0]),
           tls.files(),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -194,8 +195,15 @@ final class CredentialOptions {
     return stsWait;
   }
 
-  boolean namespaceRestrictions() {
-    return namespaceRestrictions;
+  /** Warns, when namespaces may permit nothing and still get every role, that they do. */
+  void warnIfNamespacesUnrestricted() {
+    if (!namespaceRestrictions) {
+      LoggerFactory.getLogger(command.userObject().getClass())
+          .warn(
+              "--namespace-restrictions=false: pods in namespaces without"
+                  + " iam.amazonaws.com/permitted or iam.amazonaws.com/allowed-roles may assume"
+                  + " ANY role this process can assume; meant for migrations from kube2iam only");
+    }
   }
 
   private SessionRequestFactory sessions(boolean chained) {

@@ -3,17 +3,15 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.podium.aws.StsSettings;
-import io.podium.ops.Health;
 import io.podium.stsemulator.BootstrapCredentials;
 import io.podium.stsemulator.StsEmulator;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -118,65 +116,68 @@ final class DevCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);
     }
+    // The emulator's endpoint is known once it listens; everything else is checked now.
+    StsSettings stsSettings = sts.settings("us-east-1");
+    boolean chained = stsSettings.chained();
+    StandaloneProcess.Config config =
+        new StandaloneProcess.Config(
+            credentials.roleDecider(chained),
+            credentials.brokerSettings(chained),
+            credentials.stsWait(),
+            stsSettings,
+            metadata.settings(stsSettings.region().id()),
+            // dev mode never touches the host's rules.
+            Optional.empty());
+    StandaloneProcess.Parts parts =
+        new StandaloneProcess.Parts(
+            PodSourceFactory.file(podsFile, credentials.baseArn(), List.of()), Optional.empty());
     BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
-    StandaloneCommand.warnAboutOpenNamespaces(credentials);
-    try (ShutdownSignal shutdown = new ShutdownSignal();
-        StsEmulator emulator = StsEmulator.builder().bootstrapCredentials(bootstrap).build()) {
-      emulator.start(stsAddress);
-      StsSettings stsSettings = sts.settings("us-east-1").withEndpointOverride(emulator.endpoint());
-      boolean chained = stsSettings.chained();
-      StandaloneProcess.Config config =
-          new StandaloneProcess.Config(
-              credentials.roleDecider(chained),
-              credentials.brokerSettings(chained),
-              credentials.stsWait(),
-              stsSettings,
-              metadata.settings(stsSettings.region().id()),
-              // dev mode never touches the host's rules.
-              Optional.empty());
-      StandaloneProcess.Parts parts =
-          new StandaloneProcess.Parts(
-              PodSourceFactory.file(podsFile, credentials.baseArn(), List.of()), Optional.empty());
-      StaticCredentialsProvider base =
-          StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(bootstrap.accessKeyId(), bootstrap.secretAccessKey()));
-      PrometheusRegistry registry = new PrometheusRegistry();
-      Health health = new Health();
-      var started = StandaloneCommand.startupCheck(health);
-      try (AutoCloseable _ = ops.start(registry, health, "dev", PodiumVersion.number());
-          StandaloneProcess process =
-              StandaloneProcess.start(config, parts, base, registry, health)) {
-        started.set(true);
-        printBanner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
-        shutdown.await();
-      }
-    }
-    return 0;
+    credentials.warnIfNamespacesUnrestricted();
+    return new LongRunningCommand(spec, logging, ops)
+        .run(
+            (registry, health, resources) -> {
+              StsEmulator emulator =
+                  resources.push(StsEmulator.builder().bootstrapCredentials(bootstrap).build());
+              emulator.start(stsAddress);
+              StaticCredentialsProvider base =
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(
+                          bootstrap.accessKeyId(), bootstrap.secretAccessKey()));
+              StandaloneProcess process =
+                  resources.push(
+                      StandaloneProcess.start(
+                          config.withSts(stsSettings.withEndpointOverride(emulator.endpoint())),
+                          parts,
+                          base,
+                          registry,
+                          health));
+              return banner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
+            });
   }
 
-  private void printBanner(InetSocketAddress imds, String stsEndpoint, StsSettings stsSettings) {
+  private String banner(InetSocketAddress imds, String stsEndpoint, StsSettings stsSettings) {
     String imdsUrl = "http://" + imds.getHostString() + ":" + imds.getPort();
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("podium dev is running (no cluster, no AWS account; Ctrl-C stops it)");
-    out.println("  metadata API   " + imdsUrl + "   pods from " + podsFile);
-    out.println("  STS emulator   " + stsEndpoint + "   account " + StsEmulator.DEFAULT_ACCOUNT_ID);
+    StringJoiner banner = new StringJoiner(System.lineSeparator());
+    banner.add("podium dev is running (no cluster, no AWS account; Ctrl-C stops it)");
+    banner.add("  metadata API   " + imdsUrl + "   pods from " + podsFile);
+    banner.add("  STS emulator   " + stsEndpoint + "   account " + StsEmulator.DEFAULT_ACCOUNT_ID);
     ops.listen()
         .ifPresent(
             metrics ->
-                out.println(
+                banner.add(
                     "  metrics        http://"
                         + metrics.getHostString()
                         + ":"
                         + metrics.getPort()
                         + "/metrics   probes /healthz /readyz"));
-    out.println("Try (the pod at 127.0.0.1 is dev/web):");
-    out.println(
+    banner.add("Try (the pod at 127.0.0.1 is dev/web):");
+    banner.add(
         "  AWS_EC2_METADATA_SERVICE_ENDPOINT="
             + imdsUrl
             + "/ /usr/bin/aws sts get-caller-identity --endpoint-url "
             + stsEndpoint
             + " --region "
             + stsSettings.region().id());
-    out.flush();
+    return banner.toString();
   }
 }

@@ -3,31 +3,26 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.core.broker.ExecutorScheduler;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.LeaseReplicas;
-import io.podium.kubernetes.PodSourceException;
 import io.podium.kubernetes.TokenReviewAgentTokens;
-import io.podium.ops.Health;
 import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.RendezvousOwnership;
 import io.podium.server.SessionOwnership;
 import io.podium.server.TokenNodeAuthenticator;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +51,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
     },
     optionListHeading = "%nOptions:%n")
 final class ServerCommand implements Callable<Integer> {
-
-  private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -195,72 +188,41 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply();
-    StandaloneCommand.warnAboutOpenNamespaces(credentials);
-    CloseStack closeInReverse = new CloseStack();
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Health health = new Health();
-    var started = StandaloneCommand.startupCheck(health);
-    try {
-      // First, so that probes and scrapes answer while the API server is slow to list.
-      closeInReverse.push(ops.start(registry, health, "server", PodiumVersion.number()));
-      // The API server is needed for the cluster pod source, token authentication and leases;
-      // the pods file with certificate authentication runs without one.
-      KubernetesClient kubernetes = null;
-      if (podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null) {
-        kubernetes = kubernetesOptions().client();
-        closeInReverse.push(kubernetes);
-      }
-      ServerProcess.Config config = config();
-      SessionOwnership ownership = SessionOwnership.ALL;
-      if (leaseNamespace != null) {
-        ScheduledExecutorService leaseTimer =
-            closeInReverse.pushExecutor(
-                Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("podium-leases").daemon().factory()));
-        LeaseReplicas replicas =
-            new LeaseReplicas(
-                kubernetes,
-                leaseNamespace.strip(),
-                config.replicaId(),
-                leaseDuration,
-                leaseRenew,
-                Clock.systemUTC(),
-                new ExecutorScheduler(leaseTimer));
-        closeInReverse.push(replicas);
-        replicas.start();
-        ownership = new RendezvousOwnership(replicas);
-      }
-      NodeAuthenticator authenticator =
-          agentAuth == AgentAuth.certificate
-              ? new CertificateNodeAuthenticator()
-              : new TokenNodeAuthenticator(
-                  new TokenReviewAgentTokens(
-                      kubernetes,
-                      tokenAudience,
-                      Set.copyOf(agentServiceAccounts),
-                      Duration.ofSeconds(30),
-                      Clock.systemUTC()));
-      ServerProcess.Parts parts =
-          new ServerProcess.Parts(podSource(kubernetes, config), authenticator, ownership);
-      try (ShutdownSignal shutdown = new ShutdownSignal();
-          DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
-          ServerProcess process =
-              ServerProcess.start(config, parts, base, registry, Clock.systemUTC(), health)) {
-        started.set(true);
-        logging.announce(
-            spec, "podium server " + config.replicaId() + ": agent API on " + process.address());
-        shutdown.await();
-        log.info("stopping");
-      }
-    } catch (PodSourceException | KubeconfigException e) {
-      // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
-      log.error("cannot start: {}", e.getMessage());
-      spec.commandLine().getErr().println("podium server: " + e.getMessage());
-      return 1;
-    } finally {
-      closeInReverse.close();
-    }
-    return 0;
+    ServerProcess.Config config = config();
+    // The API server is needed for the cluster pod source, token authentication and leases;
+    // the pods file with certificate authentication runs without one.
+    Optional<KubernetesOptions> cluster =
+        podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null
+            ? Optional.of(kubernetesOptions())
+            : Optional.empty();
+    Optional<InformerPodDirectory.Settings> informers =
+        podsFile != null ? Optional.empty() : cluster.map(this::informers);
+    credentials.warnIfNamespacesUnrestricted();
+    return new LongRunningCommand(spec, logging, ops)
+        .run(
+            (registry, health, resources) -> {
+              KubernetesClient kubernetes =
+                  cluster.map(options -> resources.push(options.client())).orElse(null);
+              PodSourceFactory pods =
+                  informers
+                      .map(
+                          settings ->
+                              PodSourceFactory.cluster(kubernetes, settings, config.replicaId()))
+                      .orElseGet(
+                          () -> PodSourceFactory.file(podsFile, credentials.baseArn(), List.of()));
+              ServerProcess.Parts parts =
+                  new ServerProcess.Parts(
+                      pods,
+                      authenticator(kubernetes),
+                      ownership(kubernetes, config.replicaId(), resources));
+              DefaultCredentialsProvider base =
+                  resources.push(DefaultCredentialsProvider.builder().build());
+              ServerProcess process =
+                  resources.push(
+                      ServerProcess.start(
+                          config, parts, base, registry, Clock.systemUTC(), health));
+              return "podium server " + config.replicaId() + ": agent API on " + process.address();
+            });
   }
 
   /** The cluster's client settings, checked: the same rules as podium standalone's. */
@@ -277,27 +239,54 @@ final class ServerCommand implements Callable<Integer> {
     return options;
   }
 
-  /**
-   * The pods file, or the cluster: informers over every pod (no node filter: the server serves
-   * every node), problems reported as Events by this replica.
-   */
-  private PodSourceFactory podSource(KubernetesClient kubernetes, ServerProcess.Config config) {
-    if (podsFile != null) {
-      return PodSourceFactory.file(podsFile, credentials.baseArn(), List.of());
+  /** Informers over every pod: no node filter, the server serves every node. */
+  private InformerPodDirectory.Settings informers(KubernetesOptions options) {
+    return new InformerPodDirectory.Settings(
+        null, credentials.baseArn(), options.podWait(), options.syncTimeout());
+  }
+
+  private NodeAuthenticator authenticator(KubernetesClient kubernetes) {
+    return switch (agentAuth) {
+      case certificate -> new CertificateNodeAuthenticator();
+      case token ->
+          new TokenNodeAuthenticator(
+              new TokenReviewAgentTokens(
+                  kubernetes,
+                  tokenAudience,
+                  Set.copyOf(agentServiceAccounts),
+                  Duration.ofSeconds(30),
+                  Clock.systemUTC()));
+    };
+  }
+
+  /** Every session, or with --lease-namespace those rendezvous hashing gives this replica. */
+  private SessionOwnership ownership(
+      KubernetesClient kubernetes, String replica, CloseStack resources) {
+    if (leaseNamespace == null) {
+      return SessionOwnership.ALL;
     }
-    KubernetesOptions options = kubernetesOptions();
-    return PodSourceFactory.cluster(
-        kubernetes,
-        new InformerPodDirectory.Settings(
-            null, credentials.baseArn(), options.podWait(), options.syncTimeout()),
-        config.replicaId());
+    ScheduledExecutorService leaseTimer =
+        resources.pushExecutor(
+            Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("podium-leases").daemon().factory()));
+    LeaseReplicas replicas =
+        resources.push(
+            new LeaseReplicas(
+                kubernetes,
+                leaseNamespace.strip(),
+                replica,
+                leaseDuration,
+                leaseRenew,
+                Clock.systemUTC(),
+                new ExecutorScheduler(leaseTimer)));
+    replicas.start();
+    return new RendezvousOwnership(replicas);
   }
 
   private ServerProcess.Config config() {
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     try {
-      String replica = replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip();
       return new ServerProcess.Config(
           credentials.roleDecider(chained),
           credentials.brokerSettings(chained),
@@ -308,7 +297,7 @@ final class ServerCommand implements Callable<Integer> {
               .orElse(null),
           tls.files(),
           tls.refresh,
-          replica,
+          replicaId == null || replicaId.isBlank() ? hostName() : replicaId.strip(),
           new PodiumVersion().getVersion()[0]);
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);

@@ -3,20 +3,13 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
-import io.podium.kubernetes.PodSourceException;
-import io.podium.ops.Health;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +42,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
     optionListHeading = "%nOptions:%n")
 final class StandaloneCommand implements Callable<Integer> {
 
-  private static final Logger log = LoggerFactory.getLogger(StandaloneCommand.class);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin LoggingOptions logging;
@@ -77,27 +68,17 @@ final class StandaloneCommand implements Callable<Integer> {
       return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
     }
     StandaloneProcess.Config config = config();
-    warnAboutOpenNamespaces(credentials);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Health health = new Health();
-    AtomicBoolean started = startupCheck(health);
-    try (ShutdownSignal shutdown = new ShutdownSignal();
-        AutoCloseable _ = ops.start(registry, health, "standalone", PodiumVersion.number());
-        CloseStack resources = new CloseStack();
-        DefaultCredentialsProvider base = DefaultCredentialsProvider.builder().build();
-        StandaloneProcess process =
-            StandaloneProcess.start(config, parts(config, resources), base, registry, health)) {
-      started.set(true);
-      logging.announce(spec, "podium standalone: metadata API on " + process.metadataAddress());
-      shutdown.await();
-      log.info("stopping");
-    } catch (PodSourceException | KubeconfigException e) {
-      // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
-      log.error("cannot start: {}", e.getMessage());
-      spec.commandLine().getErr().println("podium standalone: " + e.getMessage());
-      return 1;
-    }
-    return 0;
+    credentials.warnIfNamespacesUnrestricted();
+    return new LongRunningCommand(spec, logging, ops)
+        .run(
+            (registry, health, resources) -> {
+              StandaloneProcess.Parts parts = parts(config, resources);
+              DefaultCredentialsProvider base =
+                  resources.push(DefaultCredentialsProvider.builder().build());
+              StandaloneProcess process =
+                  resources.push(StandaloneProcess.start(config, parts, base, registry, health));
+              return "podium standalone: metadata API on " + process.metadataAddress();
+            });
   }
 
   private StandaloneProcess.Config config() {
@@ -148,25 +129,5 @@ final class StandaloneCommand implements Callable<Integer> {
                 node, credentials.baseArn(), kubernetes.podWait(), kubernetes.syncTimeout()),
             node),
         kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)));
-  }
-
-  /**
-   * A readiness check that fails until start-up is over (pods synced, the rule installed, the
-   * metadata API listening), so that {@code /readyz} says "not yet" during a long informer sync.
-   */
-  static AtomicBoolean startupCheck(Health health) {
-    AtomicBoolean started = new AtomicBoolean();
-    health.ready(
-        "started", started::get, "still starting (syncing pods, installing the rule, binding)");
-    return started;
-  }
-
-  static void warnAboutOpenNamespaces(CredentialOptions credentials) {
-    if (!credentials.namespaceRestrictions()) {
-      log.warn(
-          "--namespace-restrictions=false: pods in namespaces without"
-              + " iam.amazonaws.com/permitted or iam.amazonaws.com/allowed-roles may assume ANY"
-              + " role this process can assume; meant for migrations from kube2iam only");
-    }
   }
 }

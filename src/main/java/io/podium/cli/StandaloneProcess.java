@@ -46,7 +46,13 @@ final class StandaloneProcess implements AutoCloseable {
       Duration stsWait,
       StsSettings sts,
       MetadataSettings metadata,
-      Optional<InterceptionSettings> interception) {}
+      Optional<InterceptionSettings> interception) {
+
+    /** These settings calling STS as {@code sts} says. */
+    Config withSts(StsSettings sts) {
+      return new Config(decider, broker, stsWait, sts, metadata, interception);
+    }
+  }
 
   /**
    * Where pods come from, chosen by the command.
