@@ -85,7 +85,7 @@ final class DevCommand implements Callable<Integer> {
   @Option(
       names = "--sts-listen",
       paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:4566",
+      defaultValue = StsEmulatorCommand.DEFAULT_LISTEN,
       description = "Where the embedded STS emulator listens (default: ${DEFAULT-VALUE}).")
   String stsListen;
 
@@ -112,7 +112,8 @@ final class DevCommand implements Callable<Integer> {
     }
     InetSocketAddress stsAddress;
     try {
-      stsAddress = HostPort.listenAddress("--sts-listen", stsListen, "127.0.0.1:4566");
+      stsAddress =
+          HostPort.listenAddress("--sts-listen", stsListen, StsEmulatorCommand.DEFAULT_LISTEN);
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);
     }

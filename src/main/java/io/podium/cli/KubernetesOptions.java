@@ -27,6 +27,11 @@ final class KubernetesOptions {
   static final Path IN_CLUSTER_TOKEN =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
+  /** The defaults of {@code --pod-wait} and {@code --informer-sync-timeout}, here and in server. */
+  static final String DEFAULT_POD_WAIT = "500ms";
+
+  static final String DEFAULT_SYNC_TIMEOUT = "60s";
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
@@ -50,7 +55,7 @@ final class KubernetesOptions {
   @Option(
       names = "--pod-wait",
       paramLabel = "DURATION",
-      defaultValue = "500ms",
+      defaultValue = DEFAULT_POD_WAIT,
       converter = DurationConverter.class,
       description =
           "Longest a caller whose IP no pod holds yet waits for the pod's event before 503; keep"
@@ -60,7 +65,7 @@ final class KubernetesOptions {
   @Option(
       names = "--informer-sync-timeout",
       paramLabel = "DURATION",
-      defaultValue = "60s",
+      defaultValue = DEFAULT_SYNC_TIMEOUT,
       converter = DurationConverter.class,
       description =
           "Longest start-up waits for the first lists of pods, namespaces and service accounts;"

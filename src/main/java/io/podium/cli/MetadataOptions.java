@@ -21,13 +21,16 @@ import picocli.CommandLine.Spec;
  */
 final class MetadataOptions {
 
+  /** Where the metadata API listens unless told otherwise. */
+  static final String DEFAULT_LISTEN = "0.0.0.0:8181";
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
   @Option(
       names = "--imds-listen",
       paramLabel = "HOST:PORT",
-      defaultValue = "0.0.0.0:8181",
+      defaultValue = DEFAULT_LISTEN,
       description =
           "Where the metadata API listens; the interception rule sends the pods' traffic for"
               + " 169.254.169.254:80 here (default: ${DEFAULT-VALUE}). IPv6: [::]:8181.")
@@ -109,7 +112,7 @@ final class MetadataOptions {
     try {
       MetadataSettings.Builder builder =
           MetadataSettings.builder()
-              .listen(HostPort.listenAddress("--imds-listen", imdsListen, "0.0.0.0:8181"))
+              .listen(HostPort.listenAddress("--imds-listen", imdsListen, DEFAULT_LISTEN))
               .region(region)
               .availabilityZone(availabilityZone)
               .requireImdsv2(requireImdsv2)

@@ -52,6 +52,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
     optionListHeading = "%nOptions:%n")
 final class ServerCommand implements Callable<Integer> {
 
+  /** Where agents connect, and the gRPC health service, unless told otherwise. */
+  static final String DEFAULT_LISTEN = "0.0.0.0:8443";
+
+  static final String DEFAULT_HEALTH_LISTEN = "0.0.0.0:8444";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin LoggingOptions logging;
@@ -76,7 +81,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--pod-wait",
       paramLabel = "DURATION",
-      defaultValue = "500ms",
+      defaultValue = KubernetesOptions.DEFAULT_POD_WAIT,
       converter = DurationConverter.class,
       description =
           "Longest an agent's lookup of an IP no pod holds yet waits for the pod's event"
@@ -86,7 +91,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--informer-sync-timeout",
       paramLabel = "DURATION",
-      defaultValue = "60s",
+      defaultValue = KubernetesOptions.DEFAULT_SYNC_TIMEOUT,
       converter = DurationConverter.class,
       description =
           "Longest start-up waits for the first lists of pods, namespaces and service accounts;"
@@ -96,14 +101,14 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
-      defaultValue = "0.0.0.0:8443",
+      defaultValue = DEFAULT_LISTEN,
       description = "Where agents connect, mutual TLS (default: ${DEFAULT-VALUE}).")
   String listen;
 
   @Option(
       names = "--health-listen",
       paramLabel = "HOST:PORT|none",
-      defaultValue = "0.0.0.0:8444",
+      defaultValue = DEFAULT_HEALTH_LISTEN,
       description =
           "Plaintext gRPC health service for kubelet probes, SERVING once pods are synced and the"
               + " certificates valid (default: ${DEFAULT-VALUE}).")
@@ -292,8 +297,8 @@ final class ServerCommand implements Callable<Integer> {
           credentials.brokerSettings(chained),
           credentials.stsWait(),
           stsSettings,
-          HostPort.listenAddress("--listen", listen, "0.0.0.0:8443"),
-          HostPort.listenAddressOrNone("--health-listen", healthListen, "0.0.0.0:8444")
+          HostPort.listenAddress("--listen", listen, DEFAULT_LISTEN),
+          HostPort.listenAddressOrNone("--health-listen", healthListen, DEFAULT_HEALTH_LISTEN)
               .orElse(null),
           tls.files(),
           tls.refresh,

@@ -71,13 +71,16 @@ public final class StsEmulatorCommand implements Callable<Integer> {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s)?");
 
+  /** Where the emulator listens unless told otherwise, here and in {@code podium dev}. */
+  static final String DEFAULT_LISTEN = "127.0.0.1:4566";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Mixin LoggingOptions logging;
 
   @Option(
       names = "--listen",
-      defaultValue = "127.0.0.1:4566",
+      defaultValue = DEFAULT_LISTEN,
       paramLabel = "HOST:PORT",
       description =
           "Address to listen on; port 0 picks a free port. IPv6 as [::1]:4566."
@@ -293,7 +296,7 @@ public final class StsEmulatorCommand implements Callable<Integer> {
 
   private InetSocketAddress listenAddress() {
     try {
-      return HostPort.listenAddress("--listen", listen, "127.0.0.1:4566");
+      return HostPort.listenAddress("--listen", listen, DEFAULT_LISTEN);
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);
     }
