@@ -5,7 +5,6 @@ import io.podium.agent.ServerConnections;
 import io.podium.imds.MetadataServer;
 import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
-import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
@@ -45,16 +44,9 @@ final class AgentProcess implements AutoCloseable {
     try {
       // The rule goes in before anything else: pods that race the start-up are refused, never
       // sent to the node's own credentials. Closing stops the checks only.
-      Optional<RuleManager> rules =
-          config
-              .interception()
-              .map(settings -> RuleChecks.start(settings, registry, closeInReverse));
-      rules.ifPresent(
-          manager ->
-              health.ready(
-                  "interception-rule",
-                  manager::ready,
-                  "the last check could not read or write the interception rule (see the log)"));
+      config
+          .interception()
+          .ifPresent(settings -> RuleChecks.start(settings, registry, health, closeInReverse));
 
       ScheduledExecutorService timers =
           closeInReverse.pushExecutor(

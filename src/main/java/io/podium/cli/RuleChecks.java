@@ -4,6 +4,7 @@ import io.podium.core.broker.ExecutorScheduler;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.ProcessCommandRunner;
 import io.podium.interception.RuleManager;
+import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,11 +18,15 @@ final class RuleChecks {
   private RuleChecks() {}
 
   /**
-   * Installs the rule now and checks it from then on; what it starts is pushed onto {@code
-   * closeInReverse} (closing stops the checks and leaves the rule in place).
+   * Installs the rule now and checks it from then on, the process ready only while the last check
+   * succeeded; what it starts is pushed onto {@code closeInReverse} (closing stops the checks and
+   * leaves the rule in place).
    */
   static RuleManager start(
-      InterceptionSettings settings, PrometheusRegistry registry, CloseStack closeInReverse) {
+      InterceptionSettings settings,
+      PrometheusRegistry registry,
+      Health health,
+      CloseStack closeInReverse) {
     // Checks run programs that may take seconds on a busy node: never on the broker's timers.
     ScheduledExecutorService checks =
         closeInReverse.pushExecutor(
@@ -36,6 +41,10 @@ final class RuleChecks {
     closeInReverse.push(rules);
     rules.install();
     rules.startChecking();
+    health.ready(
+        "interception-rule",
+        rules::ready,
+        "the last check could not read or write the interception rule (see the log)");
     return rules;
   }
 }

@@ -83,13 +83,9 @@ final class StandaloneProcess implements AutoCloseable {
       // The rule goes in before the metadata API answers: a pod that races the start-up is
       // refused, never sent to the node's own credentials. Closing stops the checks only.
       interceptionRules =
-          config.interception().map(settings -> startInterception(settings, registry));
-      interceptionRules.ifPresent(
-          rules ->
-              health.ready(
-                  "interception-rule",
-                  rules::ready,
-                  "the last check could not read or write the interception rule (see the log)"));
+          config
+              .interception()
+              .map(settings -> RuleChecks.start(settings, registry, health, closeInReverse));
 
       broker =
           BrokerFactory.create(
@@ -142,12 +138,6 @@ final class StandaloneProcess implements AutoCloseable {
                 log.warn("could not remove the node's start-up taint: {}", e.getMessage());
               }
             });
-  }
-
-  /** Installs the rule now and checks it from then on, on a thread of its own. */
-  private RuleManager startInterception(
-      InterceptionSettings settings, PrometheusRegistry registry) {
-    return RuleChecks.start(settings, registry, closeInReverse);
   }
 
   /**
