@@ -36,6 +36,16 @@ public sealed interface JwksSource extends AutoCloseable permits FileJwks, UrlJw
    * @throws IllegalArgumentException for any other URL, saying why
    */
   static JwksSource url(URI uri) {
+    checkUrl(uri);
+    return new UrlJwks(uri);
+  }
+
+  /**
+   * Checks a JWKS URL without fetching it.
+   *
+   * @throws IllegalArgumentException unless https, or plain http to a loopback address
+   */
+  static void checkUrl(URI uri) {
     String scheme = uri.getScheme();
     if ("http".equals(scheme)) {
       if (!isLoopback(uri.getHost())) {
@@ -45,7 +55,6 @@ public sealed interface JwksSource extends AutoCloseable permits FileJwks, UrlJw
     } else if (!"https".equals(scheme)) {
       throw new IllegalArgumentException("JWKS URL " + uri + " is neither https nor http");
     }
-    return new UrlJwks(uri);
   }
 
   private static boolean isLoopback(String host) {
