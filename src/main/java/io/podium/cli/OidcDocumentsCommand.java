@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
     header = "Write the issuer's discovery document and JWKS to a directory.",
     description = {
       "",
-      "Writes DIR/.well-known/openid-configuration and the JWKS at the path of its URL"
-          + " (DIR/openid/v1/jwks by default), laid out as they must be served under the issuer,"
-          + " for any static host. Each key's kid is the API server's (base64url of the SHA-256"
+      "Writes the discovery document and the JWKS under DIR at the paths of their URLs"
+          + " (issuer https://HOST/PATH: DIR/PATH/.well-known/openid-configuration and, by"
+          + " default, DIR/PATH/openid/v1/jwks), laid out as they must be served, for any static"
+          + " host. Each key's kid is the API server's (base64url of the SHA-256"
           + " of its DER public key), use sig, alg RS256 for RSA and ES256/384/512 for EC.",
       ""
     },
@@ -70,7 +71,7 @@ final class OidcDocumentsCommand implements Callable<Integer> {
       IssuerChecks.warnIfTokensDisagree(issuer, keys.clusterIssuer())
           .ifPresent(warning -> spec.commandLine().getErr().println("warning: " + warning));
       IssuerDocuments documents = new IssuerDocuments(issuer, jwksUri, keys.keys());
-      Path discovery = write(IssuerUrl.DISCOVERY_PATH, documents.discoveryJson());
+      Path discovery = write(issuer.discoveryUri().getPath(), documents.discoveryJson());
       Path jwks = write(jwksUri.getPath(), documents.jwksJson());
       PrintWriter out = spec.commandLine().getOut();
       out.println("Wrote " + discovery + " (serve it at " + issuer.discoveryUri() + ")");
