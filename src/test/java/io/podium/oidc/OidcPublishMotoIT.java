@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.podium.aws.MotoServer;
+import io.podium.cli.PodiumCommand;
 import io.podium.testing.MutableClock;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -45,6 +50,8 @@ class OidcPublishMotoIT {
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDMOTOTEST", "moto-secret"));
 
   private static MotoServer moto;
+
+  @TempDir Path dir;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T00:00:00Z"));
   private final AtomicReference<List<JWK>> clusterKeys = new AtomicReference<>();
@@ -251,6 +258,50 @@ class OidcPublishMotoIT {
         .containsExactly("ES256");
     assertThat(s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("prod/" + S3IssuerStore.STATE_NAME)))
         .isNotNull();
+  }
+
+  @Test
+  void thePublishCommandPublishesWithTheDefaultCredentialChain() throws Exception {
+    Path key = Files.writeString(dir.resolve("sa.pub"), TestKeys.publicPem(TestKeys.ec()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    // The default chain's first source: JVM system properties (the test JVM has no AWS_* keys).
+    System.setProperty("aws.accessKeyId", "AKIDMOTOTEST");
+    System.setProperty("aws.secretAccessKey", "moto-secret");
+    int exit;
+    try {
+      exit =
+          PodiumCommand.commandLine()
+              .setOut(new PrintWriter(out))
+              .setErr(new PrintWriter(err))
+              .execute(
+                  "oidc",
+                  "publish",
+                  "--log-format",
+                  "text",
+                  "--issuer",
+                  ISSUER.toString(),
+                  "--signing-key-file",
+                  key.toString(),
+                  "--bucket",
+                  BUCKET,
+                  "--region",
+                  "us-east-1",
+                  "--s3-endpoint",
+                  moto.endpoint().toString(),
+                  "--iam-endpoint",
+                  moto.endpoint().toString());
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("documents written")
+        .contains("IAM OIDC provider arn:aws:iam::123456789012:oidc-provider/")
+        .contains("Bucket policy updated");
+    assertThat(anonymousGet("prod/openid/v1/jwks").body()).contains("ES256");
   }
 
   /** moto lets everyone do everything: this S3 client refuses PutBucketPolicy as AWS would. */

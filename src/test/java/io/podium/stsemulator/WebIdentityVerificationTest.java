@@ -234,4 +234,68 @@ class WebIdentityVerificationTest {
     assertThat(assume(token(next)).status()).isEqualTo(200);
     assertThat(assume(token(ec)).status()).isEqualTo(400);
   }
+
+  @Test
+  void fetchesTheJwksFromALoopbackUrl() throws Exception {
+    byte[] body = Files.readAllBytes(jwks);
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/cluster/openid/v1/jwks",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    emulator.close();
+    java.net.URI url =
+        java.net.URI.create(
+            "http://127.0.0.1:" + server.getAddress().getPort() + "/cluster/openid/v1/jwks");
+    emulator =
+        StsEmulator.builder()
+            .clock(clock)
+            .roles(List.of(RoleDefinition.of(ROLE)))
+            .oidcProviders(
+                List.of(
+                    new OidcProvider(
+                        ISSUER.toString(), JwksSource.url(url), List.of("sts.amazonaws.com"))))
+            .build();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(assume(token(ec)).status()).isEqualTo(200));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void refusesPlainHttpJwksUrlsBeyondLoopback() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JwksSource.checkUrl(java.net.URI.create("http://192.0.2.10/jwks")))
+        .hasMessageContaining("plain http only to a loopback address");
+  }
+
+  @Test
+  void saysAtStartWhetherTokensAreVerifiedOrOnlyDecoded() throws Exception {
+    io.podium.testing.LogCapture logs = new io.podium.testing.LogCapture();
+    logs.start();
+    try (StsEmulator development = StsEmulator.builder().build()) {
+      development.start(new java.net.InetSocketAddress("127.0.0.1", 0));
+      emulator.start(new java.net.InetSocketAddress("127.0.0.1", 0));
+    } finally {
+      logs.stop();
+    }
+
+    assertThat(logs.messagesFrom("io.podium.stsemulator"))
+        .anyMatch(line -> line.contains("web identity tokens are decoded, NOT verified"))
+        .anyMatch(
+            line ->
+                line.contains("OIDC provider https://oidc.example.test/cluster")
+                    && line.contains("verified with the keys of file"));
+  }
 }
