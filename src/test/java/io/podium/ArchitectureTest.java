@@ -61,10 +61,11 @@ class ArchitectureTest {
     // contract, the server over mutual TLS.
     MAY_USE.put("io.podium.agent", List.of(CORE, "io.podium.wire..", "io.podium.imds"));
     MAY_USE.put("io.podium.server", List.of(CORE, "io.podium.wire..", "io.podium.tls"));
-    // Planned: the IRSA admission webhook, the OIDC issuer publisher, the container-credentials
-    // endpoint (EKS Pod Identity's protocol). Adapters like the others.
-    MAY_USE.put("io.podium.webhook", List.of(CORE));
+    // The OIDC issuer publisher (podium oidc): an adapter like the others.
     MAY_USE.put("io.podium.oidc", List.of(CORE));
+    // Planned: the IRSA admission webhook, the container-credentials endpoint (EKS Pod Identity's
+    // protocol). Adapters like the others.
+    MAY_USE.put("io.podium.webhook", List.of(CORE));
     MAY_USE.put("io.podium.containercredentials", List.of(CORE));
     // The composition roots wire everything.
     MAY_USE.put("io.podium.cli", List.of("io.podium.."));

@@ -24,6 +24,7 @@ import io.podium.interception.InterfaceMatch;
 import io.podium.interception.RuleManager;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.KubernetesPodEvents;
+import io.podium.oidc.OidcMetrics;
 import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.podium.ops.OpsServer;
@@ -100,6 +101,7 @@ class MetricsDocumentationTest {
     brokerMetrics.watch(() -> 0, () -> 0);
     brokerMetrics.watchPrefetches(() -> 0);
     brokerMetrics.watchStsRate(() -> 100);
+    new OidcMetrics(registry);
     // Informers only talk to the API server once started: built here, they only register metrics.
     KubernetesClient kubernetes =
         new KubernetesClientBuilder()

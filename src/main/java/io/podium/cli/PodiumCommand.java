@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       CertsCommand.class,
       DevCommand.class,
+      OidcCommand.class,
       ServerCommand.class,
       StandaloneCommand.class,
       StsEmulatorCommand.class

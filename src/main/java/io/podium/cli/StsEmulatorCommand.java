@@ -4,6 +4,8 @@ import static io.podium.cli.OptionErrors.invalid;
 
 import io.podium.stsemulator.BootstrapCredentials;
 import io.podium.stsemulator.InvalidRolesFileException;
+import io.podium.stsemulator.JwksSource;
+import io.podium.stsemulator.OidcProvider;
 import io.podium.stsemulator.RoleDefinition;
 import io.podium.stsemulator.RolesFile;
 import io.podium.stsemulator.StsEmulator;
@@ -11,9 +13,12 @@ import io.podium.stsemulator.StsError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,8 +44,11 @@ import picocli.CommandLine.Option;
           + " override. Signed requests must carry a valid SigV4 signature by the bootstrap"
           + " credentials or by a session the emulator issued.",
       "",
-      "For development only: web identity tokens are not signature-checked, and the bootstrap"
-          + " credentials default to the public values "
+      "AssumeRoleWithWebIdentity checks tokens as STS does (signature by kid, iss, aud, exp,"
+          + " nbf, the role's conditions) for the issuers registered with --oidc-provider;"
+          + " without any, tokens are only decoded (development mode, said at start).",
+      "",
+      "For development only: the bootstrap credentials default to the public values "
           + BootstrapCredentials.DEV_ACCESS_KEY_ID
           + " / "
           + BootstrapCredentials.DEV_SECRET_ACCESS_KEY
@@ -52,6 +60,8 @@ import picocli.CommandLine.Option;
       "  podium sts-emulator",
       "  podium sts-emulator --listen 127.0.0.1:0 --roles-file roles.yaml",
       "  podium sts-emulator --latency 50ms-150ms --throttle-fraction 0.1",
+      "  podium sts-emulator --roles-file roles.yaml \\",
+      "      --oidc-provider https://oidc.example.com/prod=out/openid/v1/jwks,sts.amazonaws.com",
       "",
       "  AWS_ACCESS_KEY_ID=" + BootstrapCredentials.DEV_ACCESS_KEY_ID,
       "  AWS_SECRET_ACCESS_KEY=" + BootstrapCredentials.DEV_SECRET_ACCESS_KEY,
@@ -65,7 +75,12 @@ import picocli.CommandLine.Option;
       "      maxSessionDuration: 43200      # seconds, 3600..43200; default 3600",
       "      externalId: shared-secret      # optional; AssumeRole must pass it",
       "      trustedPrincipals:             # optional; only these callers may assume",
-      "        - arn:aws:iam::123456789012:user/podium-emulator"
+      "        - arn:aws:iam::123456789012:user/podium-emulator",
+      "      conditions:                    # optional; AssumeRoleWithWebIdentity only",
+      "        StringEquals:                # StringEquals, StringLike (* and ?)",
+      "          oidc.example.com/prod:aud: sts.amazonaws.com",
+      "        StringLike:",
+      "          oidc.example.com/prod:sub: system:serviceaccount:team-a:*"
     })
 public final class StsEmulatorCommand implements Callable<Integer> {
 
@@ -127,6 +142,16 @@ public final class StsEmulatorCommand implements Callable<Integer> {
   String bootstrapSecretAccessKey;
 
   @Option(
+      names = "--oidc-provider",
+      paramLabel = "ISSUER=JWKS[,AUDIENCE...]",
+      description =
+          "Register an OIDC provider, as IAM does: tokens whose iss is ISSUER (exactly, https) are"
+              + " verified with the keys of JWKS, a JWKS file (re-read when it changes) or URL"
+              + " (https; plain http only to loopback), and must carry one of the AUDIENCEs"
+              + " (default: sts.amazonaws.com). Repeatable. Without it tokens are only decoded.")
+  List<String> oidcProviders = new ArrayList<>();
+
+  @Option(
       names = "--latency",
       paramLabel = "DURATION",
       description =
@@ -177,7 +202,18 @@ public final class StsEmulatorCommand implements Callable<Integer> {
       double throttleFraction,
       int throttleFirst,
       int failFirst,
-      StsError failError) {}
+      StsError failError,
+      List<OidcProviderSpec> oidcProviders) {}
+
+  /** One --oidc-provider: the JWKS as a file or a URL. */
+  record OidcProviderSpec(
+      String issuer, Optional<Path> file, Optional<URI> url, List<String> audiences) {
+    OidcProvider open() {
+      JwksSource keys =
+          file.map(JwksSource::file).orElseGet(() -> JwksSource.url(url.orElseThrow()));
+      return new OidcProvider(issuer, keys, audiences);
+    }
+  }
 
   /** A fixed delay ({@code min == max}) or a uniform range. */
   record Latency(Duration min, Duration max) {}
@@ -227,6 +263,7 @@ public final class StsEmulatorCommand implements Callable<Integer> {
             .random(new SecureRandom());
     settings.bootstrapArn().ifPresent(builder::bootstrapArn);
     settings.roles().ifPresent(builder::roles);
+    builder.oidcProviders(settings.oidcProviders().stream().map(OidcProviderSpec::open).toList());
     StsEmulator emulator = builder.build();
     settings.latency().ifPresent(range -> emulator.faults().latency(range.min(), range.max()));
     emulator
@@ -291,7 +328,52 @@ public final class StsEmulatorCommand implements Callable<Integer> {
         throttleFraction,
         throttleFirst,
         failFirst,
-        failError);
+        failError,
+        oidcProviders.stream().map(this::oidcProvider).toList());
+  }
+
+  /** {@code ISSUER=JWKS[,AUDIENCE...]}, checked without touching the JWKS. */
+  private OidcProviderSpec oidcProvider(String text) {
+    String hint =
+        "--oidc-provider must be ISSUER=JWKS[,AUDIENCE...], e.g."
+            + " https://oidc.example.com/prod=jwks.json,sts.amazonaws.com; got '"
+            + text
+            + "'";
+    int equals = text.indexOf('=');
+    if (equals <= 0 || equals == text.length() - 1) {
+      throw invalid(hint);
+    }
+    String issuer = text.substring(0, equals).strip();
+    if (!issuer.startsWith("https://") || issuer.length() == "https://".length()) {
+      throw invalid(hint + " (the issuer is an https URL, exactly the tokens' iss)");
+    }
+    String[] parts = text.substring(equals + 1).split(",", -1);
+    String jwks = parts[0].strip();
+    List<String> audiences = new ArrayList<>();
+    for (int i = 1; i < parts.length; i++) {
+      if (parts[i].isBlank()) {
+        throw invalid(hint + " (an empty audience)");
+      }
+      audiences.add(parts[i].strip());
+    }
+    if (audiences.isEmpty()) {
+      audiences.add(OidcProvider.DEFAULT_CLIENT_ID);
+    }
+    if (jwks.startsWith("http://") || jwks.startsWith("https://")) {
+      URI uri;
+      try {
+        uri = URI.create(jwks);
+        JwksSource.checkUrl(uri);
+      } catch (IllegalArgumentException e) {
+        throw invalid("--oidc-provider " + issuer + ": " + e.getMessage());
+      }
+      return new OidcProviderSpec(issuer, Optional.empty(), Optional.of(uri), audiences);
+    }
+    Path file = Path.of(jwks);
+    if (!Files.isReadable(file)) {
+      throw invalid("--oidc-provider " + issuer + ": JWKS file " + file + " cannot be read");
+    }
+    return new OidcProviderSpec(issuer, Optional.of(file), Optional.empty(), audiences);
   }
 
   private InetSocketAddress listenAddress() {

@@ -19,12 +19,15 @@ import java.util.Set;
  *     ARN, a role ARN (matching every session of that role, as a trust policy does), an
  *     assumed-role session ARN, or for AssumeRoleWithWebIdentity the OIDC provider ARN {@code
  *     arn:aws:iam::<account>:oidc-provider/<issuer without https://>}
+ * @param trustConditions conditions AssumeRoleWithWebIdentity must meet, as a trust policy's {@code
+ *     Condition} block on {@code <issuer without https://>:sub} and {@code :aud}
  */
 public record RoleDefinition(
     RoleArn arn,
     Duration maxSessionDuration,
     Optional<String> externalId,
-    Optional<Set<String>> trustedPrincipals) {
+    Optional<Set<String>> trustedPrincipals,
+    TrustConditions trustConditions) {
 
   /** IAM's default maximum session duration. */
   public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(1);
@@ -37,6 +40,7 @@ public record RoleDefinition(
     Objects.requireNonNull(maxSessionDuration, "maxSessionDuration");
     Objects.requireNonNull(externalId, "externalId");
     Objects.requireNonNull(trustedPrincipals, "trustedPrincipals");
+    Objects.requireNonNull(trustConditions, "trustConditions");
     if (maxSessionDuration.compareTo(SHORTEST_MAX_SESSION_DURATION) < 0
         || maxSessionDuration.compareTo(LONGEST_MAX_SESSION_DURATION) > 0
         || maxSessionDuration.toMillis() % 1000 != 0) {
@@ -50,22 +54,36 @@ public record RoleDefinition(
   /** A role anyone may assume, with IAM's default one-hour maximum and no external id. */
   public static RoleDefinition of(String arn) {
     return new RoleDefinition(
-        RoleArn.parse(arn), DEFAULT_MAX_SESSION_DURATION, Optional.empty(), Optional.empty());
+        RoleArn.parse(arn),
+        DEFAULT_MAX_SESSION_DURATION,
+        Optional.empty(),
+        Optional.empty(),
+        TrustConditions.NONE);
   }
 
   /** This role with another maximum session duration. */
   public RoleDefinition withMaxSessionDuration(Duration duration) {
-    return new RoleDefinition(arn, duration, externalId, trustedPrincipals);
+    return new RoleDefinition(arn, duration, externalId, trustedPrincipals, trustConditions);
   }
 
   /** This role requiring the given external id. */
   public RoleDefinition withExternalId(String required) {
-    return new RoleDefinition(arn, maxSessionDuration, Optional.of(required), trustedPrincipals);
+    return new RoleDefinition(
+        arn, maxSessionDuration, Optional.of(required), trustedPrincipals, trustConditions);
   }
 
   /** This role trusting only the given principal ARNs. */
   public RoleDefinition trusting(String... principalArns) {
     return new RoleDefinition(
-        arn, maxSessionDuration, externalId, Optional.of(Set.copyOf(Arrays.asList(principalArns))));
+        arn,
+        maxSessionDuration,
+        externalId,
+        Optional.of(Set.copyOf(Arrays.asList(principalArns))),
+        trustConditions);
+  }
+
+  /** This role requiring {@code conditions} of AssumeRoleWithWebIdentity callers. */
+  public RoleDefinition withConditions(TrustConditions conditions) {
+    return new RoleDefinition(arn, maxSessionDuration, externalId, trustedPrincipals, conditions);
   }
 }

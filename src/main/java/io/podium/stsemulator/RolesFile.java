@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -32,6 +34,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     externalId: shared-secret        # optional: AssumeRole must pass exactly this
  *     trustedPrincipals:               # optional: only these callers may assume the role
  *       - arn:aws:iam::123456789012:user/podium-emulator
+ *     conditions:                      # optional: a trust policy's Condition block, checked for
+ *       StringEquals:                  # AssumeRoleWithWebIdentity (StringEquals, StringLike)
+ *         oidc.example.com/cluster:aud: sts.amazonaws.com
+ *       StringLike:
+ *         oidc.example.com/cluster:sub: system:serviceaccount:team-a:*
  * </pre>
  *
  * Every problem is reported with the file, the role's position and what to fix.
@@ -39,7 +46,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class RolesFile {
 
   private static final Set<String> FIELDS =
-      Set.of("arn", "maxSessionDuration", "externalId", "trustedPrincipals");
+      Set.of("arn", "maxSessionDuration", "externalId", "trustedPrincipals", "conditions");
   private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
 
   private RolesFile() {}
@@ -123,7 +130,62 @@ public final class RolesFile {
         arn,
         maxSessionDuration(file, where, node.get("maxSessionDuration")),
         externalId(file, where, node.get("externalId")),
-        trustedPrincipals(file, where, node.get("trustedPrincipals")));
+        trustedPrincipals(file, where, node.get("trustedPrincipals")),
+        conditions(file, where, node.get("conditions")));
+  }
+
+  private static TrustConditions conditions(Path file, String where, JsonNode node) {
+    if (node == null) {
+      return TrustConditions.NONE;
+    }
+    String shape =
+        ": 'conditions' must map an operator (StringEquals, StringLike) to condition keys such as"
+            + " oidc.example.com/cluster:sub, each with a string or a list of strings";
+    if (!node.isObject()) {
+      throw new InvalidRolesFileException(file, where + shape);
+    }
+    Map<String, Map<String, List<String>>> byOperator = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> operator : node.properties()) {
+      if (!TrustConditions.OPERATORS.contains(operator.getKey())) {
+        throw new InvalidRolesFileException(
+            file,
+            where
+                + ": condition operator '"
+                + operator.getKey()
+                + "' is not supported (known: StringEquals, StringLike)");
+      }
+      if (!operator.getValue().isObject()) {
+        throw new InvalidRolesFileException(file, where + shape);
+      }
+      Map<String, List<String>> keys = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> key : operator.getValue().properties()) {
+        if (!key.getKey().matches("[^:\\s]+:(sub|aud)")) {
+          throw new InvalidRolesFileException(
+              file,
+              where
+                  + ": condition key '"
+                  + key.getKey()
+                  + "' is not an OIDC provider's key; write ISSUER_WITHOUT_HTTPS:sub or :aud");
+        }
+        List<String> values = new ArrayList<>();
+        JsonNode value = key.getValue();
+        if (value.isString()) {
+          values.add(value.stringValue());
+        } else if (value.isArray() && !value.isEmpty()) {
+          for (JsonNode item : value) {
+            if (!item.isString()) {
+              throw new InvalidRolesFileException(file, where + shape);
+            }
+            values.add(item.stringValue());
+          }
+        } else {
+          throw new InvalidRolesFileException(file, where + shape);
+        }
+        keys.put(key.getKey(), values);
+      }
+      byOperator.put(operator.getKey(), keys);
+    }
+    return new TrustConditions(byOperator);
   }
 
   private static Duration maxSessionDuration(Path file, String where, JsonNode node) {

@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * }
  * }</pre>
  *
- * <p>It is not a security boundary: web identity tokens are not signature-checked, and it keeps
- * every issued secret in memory.
+ * <p>It is not a security boundary: it keeps every issued secret in memory, and without registered
+ * OIDC providers web identity tokens are only decoded, not signature-checked.
  */
 public final class StsEmulator implements AutoCloseable {
 
@@ -51,6 +51,7 @@ public final class StsEmulator implements AutoCloseable {
   private final StsFaults faults;
   private final StsStats stats;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final List<OidcProvider> oidcProviders;
   private volatile URI endpoint;
 
   private StsEmulator(Builder builder) {
@@ -67,6 +68,11 @@ public final class StsEmulator implements AutoCloseable {
     this.faults = new StsFaults(random);
     SessionIssuer issuer = new SessionIssuer(roles, sessions, ids, clock, stats);
     SessionPolicies policies = new SessionPolicies(json);
+    this.oidcProviders = builder.oidcProviders;
+    WebIdentityTokens webIdentityTokens =
+        oidcProviders.isEmpty()
+            ? new WebIdentityTokenDecoder(json)
+            : new WebIdentityTokenVerifier(oidcProviders);
     SigV4Verifier verifier =
         new SigV4Verifier(
             builder.bootstrapCredentials,
@@ -77,8 +83,7 @@ public final class StsEmulator implements AutoCloseable {
         new StsRouter(
             List.of(
                 new AssumeRoleAction(issuer, policies),
-                new AssumeRoleWithWebIdentityAction(
-                    issuer, policies, new WebIdentityTokenDecoder(json), clock),
+                new AssumeRoleWithWebIdentityAction(issuer, policies, webIdentityTokens, clock),
                 new GetCallerIdentityAction()),
             verifier,
             faults,
@@ -117,6 +122,18 @@ public final class StsEmulator implements AutoCloseable {
                 + ":"
                 + bound.getPort());
     log.info("STS emulator listening on {}", endpoint);
+    if (oidcProviders.isEmpty()) {
+      log.info(
+          "No OIDC provider registered: web identity tokens are decoded, NOT verified (development"
+              + " mode; register providers to check them as STS does)");
+    }
+    for (OidcProvider provider : oidcProviders) {
+      log.info(
+          "OIDC provider {} (audiences {}): web identity tokens verified with the keys of {}",
+          provider.issuer(),
+          provider.clientIds(),
+          provider.keys().describe());
+    }
     return bound;
   }
 
@@ -158,6 +175,7 @@ public final class StsEmulator implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    oidcProviders.forEach(provider -> provider.keys().close());
     if (closed.complete(null)) {
       log.info("STS emulator stopped");
     }
@@ -176,8 +194,20 @@ public final class StsEmulator implements AutoCloseable {
     private SecureRandom random;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int threads = 2;
+    private List<OidcProvider> oidcProviders = List.of();
 
     private Builder() {}
+
+    /**
+     * OIDC providers whose web identity tokens AssumeRoleWithWebIdentity accepts, verified as STS
+     * does; without any, tokens are only decoded (development mode).
+     */
+    public Builder oidcProviders(List<OidcProvider> providers) {
+      List<OidcProvider> copy = List.copyOf(providers);
+      new WebIdentityTokenVerifier(copy);
+      this.oidcProviders = copy;
+      return this;
+    }
 
     /** The bootstrap user's twelve-digit account; default {@value #DEFAULT_ACCOUNT_ID}. */
     public Builder accountId(String accountId) {

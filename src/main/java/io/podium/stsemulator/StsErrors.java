@@ -52,6 +52,10 @@ final class StsErrors {
     return new StsError(400, "InvalidIdentityToken", message);
   }
 
+  static StsError idpRejectedClaim(String message) {
+    return new StsError(403, "IDPRejectedClaim", message);
+  }
+
   static StsError expiredTokenException(String message) {
     return new StsError(400, "ExpiredTokenException", message);
   }

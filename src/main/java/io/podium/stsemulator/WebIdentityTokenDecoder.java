@@ -12,12 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads a JWT's header and claims for AssumeRoleWithWebIdentity. It requires a JSON header and
  * payload, {@code sub}, {@code aud} and an {@code exp} in the future.
  *
- * <p><b>The signature is not verified</b>: the emulator has no identity provider keys to check it
- * with, so any well-formed token with those claims is accepted. Never let it stand in for real STS.
+ * <p><b>The signature is not verified</b>: this is the emulator's development mode, used when no
+ * {@code --oidc-provider} is registered, so any well-formed token with those claims is accepted.
+ * With providers, {@link WebIdentityTokenVerifier} checks tokens as STS does.
  */
-final class WebIdentityTokenDecoder {
+final class WebIdentityTokenDecoder implements WebIdentityTokens {
 
-  private static final String NOT_A_JWT =
+  static final String NOT_A_JWT =
       "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access"
           + " Token)";
 
@@ -32,7 +33,8 @@ final class WebIdentityTokenDecoder {
    *
    * @throws StsException InvalidIdentityToken when malformed, ExpiredTokenException when expired
    */
-  WebIdentityToken decode(String token, Instant now) {
+  @Override
+  public WebIdentityToken read(String token, Instant now) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
       throw invalid(NOT_A_JWT);

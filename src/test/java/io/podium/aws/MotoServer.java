@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * signature checks). It runs with a fresh HOME and no AWS settings, and records every request
  * (headers and form body) so that tests can see exactly what the SDK sent and who signed it.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
@@ -52,12 +52,20 @@ final class MotoServer implements AutoCloseable {
   }
 
   /** Starts moto and waits until it accepts connections; retries if the port was taken. */
-  static MotoServer start() throws IOException {
+  public static MotoServer start() throws IOException {
+    return start(List.of("moto_server"));
+  }
+
+  /**
+   * Starts {@code command} (moto_server, or a script that runs moto's server) with {@code -H
+   * 127.0.0.1 -p PORT} appended, and waits until it accepts connections.
+   */
+  public static MotoServer start(List<String> command) throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       Path home = Files.createTempDirectory("podium-moto-");
       int port = freePort();
-      Process process = launch(home, port);
+      Process process = launch(command, home, port);
       try {
         await("moto_server on 127.0.0.1:" + port)
             .atMost(Duration.ofSeconds(60))
@@ -76,9 +84,10 @@ final class MotoServer implements AutoCloseable {
     throw last;
   }
 
-  private static Process launch(Path home, int port) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port));
+  private static Process launch(List<String> command, Path home, int port) throws IOException {
+    List<String> full = new java.util.ArrayList<>(command);
+    full.addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
+    ProcessBuilder builder = new ProcessBuilder(full);
     Map<String, String> env = builder.environment();
     String path = env.get("PATH");
     env.clear();
@@ -97,13 +106,13 @@ final class MotoServer implements AutoCloseable {
     return builder.start();
   }
 
-  /** Where the SDK should send STS requests. */
-  URI endpoint() {
+  /** Where the SDK should send requests (every service on one port). */
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  /** Forgets every session and every recorded request. */
-  void reset() {
+  /** Forgets every session, bucket, provider and recorded request. */
+  public void reset() {
     post("/moto-api/reset");
     post("/moto-api/recorder/reset-recording");
   }

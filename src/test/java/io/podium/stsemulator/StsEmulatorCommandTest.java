@@ -39,7 +39,9 @@ class StsEmulatorCommandTest {
         .contains("--fail-code")
         .contains("--log-format")
         .contains("AKIAPODIUMEMULATOR01")
-        .contains("trustedPrincipals");
+        .contains("trustedPrincipals")
+        .contains("--oidc-provider=ISSUER=JWKS[,AUDIENCE...]")
+        .contains("conditions:", "StringLike");
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -59,6 +61,11 @@ class StsEmulatorCommandTest {
         "--latency|200ms-100ms|--latency range must not end before it starts",
         "--roles-file|/nonexistent/roles.yaml|roles file /nonexistent/roles.yaml: cannot be read",
         "--bootstrap-arn|user/me|--bootstrap-arn must be an ARN",
+        "--oidc-provider|jwks.json|--oidc-provider must be ISSUER=JWKS[,AUDIENCE...]",
+        "--oidc-provider|http://oidc.test=jwks.json|the issuer is an https URL",
+        "--oidc-provider|https://oidc.test=/nonexistent/jwks.json|cannot be read",
+        "--oidc-provider|https://oidc.test=http://jwks.example.com/keys|plain http only to a"
+            + " loopback address",
       })
   void refusesBadOptionsWithAMessageSayingWhatToFix(String option, String value, String message) {
     int exit = run("sts-emulator", option, value);
