@@ -2,6 +2,7 @@ package io.podium.cli;
 
 import io.podium.cli.KubernetesOptions.KubeconfigException;
 import io.podium.kubernetes.PodSourceException;
+import io.podium.oidc.KeySourceException;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,18 +72,30 @@ final class LongRunningCommand {
     // The shutdown signal closes last: it lets the JVM halt once everything else is closed.
     try (ShutdownSignal shutdown = new ShutdownSignal();
         CloseStack resources = new CloseStack()) {
-      resources.push(ops.start(registry, health, spec.name(), PodiumVersion.number()));
+      resources.push(ops.start(registry, health, path("-"), PodiumVersion.number()));
       String startedLine = parts.start(registry, health, resources);
       started.set(true);
       logging.announce(spec, startedLine);
       shutdown.await();
       stopping.stop();
-    } catch (PodSourceException | KubeconfigException e) {
+    } catch (PodSourceException | KubeconfigException | KeySourceException e) {
       // Configuration or RBAC, not a bug: one line that says what to fix, no stack trace.
       log.error("cannot start: {}", e.getMessage());
-      spec.commandLine().getErr().println("podium " + spec.name() + ": " + e.getMessage());
+      spec.commandLine().getErr().println("podium " + path(" ") + ": " + e.getMessage());
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The command's names below {@code podium}, joined by {@code separator}: {@code standalone}, or
+   * {@code oidc-sync} (metrics) and {@code oidc sync} (errors) for a subcommand.
+   */
+  private String path(String separator) {
+    if (spec.parent() == null) {
+      return spec.name();
+    }
+    String qualified = spec.qualifiedName(separator);
+    return qualified.substring(spec.root().name().length() + separator.length());
   }
 }

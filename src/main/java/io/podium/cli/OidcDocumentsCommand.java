@@ -88,8 +88,7 @@ final class OidcDocumentsCommand implements Callable<Integer> {
   private Path write(String urlPath, byte[] body) throws IOException {
     Path file = outputDir.resolve(urlPath.startsWith("/") ? urlPath.substring(1) : urlPath);
     if (!file.normalize().startsWith(outputDir.normalize())) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "the JWKS URI's path leaves --output-dir: " + urlPath);
+      throw OptionErrors.invalid(spec, "the JWKS URI's path leaves --output-dir: " + urlPath);
     }
     Files.createDirectories(file.getParent());
     Files.write(file, body);

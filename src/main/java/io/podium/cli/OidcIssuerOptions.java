@@ -164,6 +164,6 @@ final class OidcIssuerOptions {
   }
 
   ParameterException invalid(String message) {
-    return new ParameterException(command.commandLine(), message);
+    return OptionErrors.invalid(command, message);
   }
 }

@@ -162,6 +162,6 @@ final class OidcPublishOptions {
   }
 
   private ParameterException invalid(String message) {
-    return new ParameterException(command.commandLine(), message);
+    return OptionErrors.invalid(command, message);
   }
 }

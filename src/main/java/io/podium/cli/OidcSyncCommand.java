@@ -1,21 +1,16 @@
 package io.podium.cli;
 
 import io.podium.oidc.IssuerUrl;
-import io.podium.oidc.KeySourceException;
 import io.podium.oidc.OidcMetrics;
 import io.podium.oidc.OidcPublisher;
 import io.podium.oidc.OidcSync;
 import io.podium.oidc.S3IssuerStore;
-import io.podium.ops.Health;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +39,6 @@ import software.amazon.awssdk.services.s3.S3Client;
     optionListHeading = "%nOptions:%n")
 final class OidcSyncCommand implements Callable<Integer> {
 
-  private static final Logger log = LoggerFactory.getLogger(OidcSyncCommand.class);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin LoggingOptions logging;
@@ -65,56 +58,45 @@ final class OidcSyncCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     if (interval.isZero() || interval.isNegative()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be positive");
+      throw OptionErrors.invalid(spec, "--interval must be positive");
     }
     S3IssuerStore.Settings storeSettings = publishOptions.storeSettings();
     OidcIssuerOptions.Source source = issuerOptions.source();
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Health health = new Health();
-    Clock clock = Clock.systemUTC();
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("podium-oidc-sync").daemon().factory());
-    try (ShutdownSignal shutdown = new ShutdownSignal();
-        AutoCloseable _ = ops.start(registry, health, "oidc-sync", PodiumVersion.number());
-        AutoCloseable _ = source.resources();
-        AutoCloseable _ = timer::shutdownNow;
-        DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        S3Client s3 = publishOptions.s3(credentials)) {
-      Optional<IamClient> iam = publishOptions.iam(credentials);
-      try (AutoCloseable _ = () -> iam.ifPresent(IamClient::close)) {
-        IssuerUrl issuer;
-        try {
-          issuer = issuerOptions.issuer(source.keys().read());
-        } catch (KeySourceException e) {
-          log.error("cannot start: {}", e.getMessage());
-          spec.commandLine().getErr().println("podium oidc sync: " + e.getMessage());
-          return 1;
-        }
-        OidcPublisher publisher =
-            new OidcPublisher(
-                source.keys(),
-                new S3IssuerStore(s3, storeSettings),
-                OidcPublishOptions.provider(iam),
-                publishOptions.settings(issuer, issuerOptions.jwksUri(issuer)),
-                clock);
-        try (OidcSync sync =
-            new OidcSync(publisher, new OidcMetrics(registry), clock, interval, timer)) {
-          health.ready("synced", sync::healthy, "no sync pass succeeded within three intervals");
-          sync.start();
-          logging.announce(
-              spec,
-              "podium oidc sync: publishing "
+    return new LongRunningCommand(spec, logging, ops)
+        .run(
+            (registry, health, resources) -> {
+              Clock clock = Clock.systemUTC();
+              ScheduledExecutorService timer =
+                  resources.pushExecutor(
+                      Executors.newSingleThreadScheduledExecutor(
+                          Thread.ofPlatform().name("podium-oidc-sync").daemon().factory()));
+              resources.push(source.resources());
+              DefaultCredentialsProvider credentials =
+                  resources.push(DefaultCredentialsProvider.builder().build());
+              S3Client s3 = resources.push(publishOptions.s3(credentials));
+              Optional<IamClient> iam = publishOptions.iam(credentials);
+              iam.ifPresent(resources::push);
+              // A key source that cannot be read is a start-up error (exit 1, one line).
+              IssuerUrl issuer = issuerOptions.issuer(source.keys().read());
+              OidcPublisher publisher =
+                  new OidcPublisher(
+                      source.keys(),
+                      new S3IssuerStore(s3, storeSettings),
+                      OidcPublishOptions.provider(iam),
+                      publishOptions.settings(issuer, issuerOptions.jwksUri(issuer)),
+                      clock);
+              OidcSync sync =
+                  resources.push(
+                      new OidcSync(publisher, new OidcMetrics(registry), clock, interval, timer));
+              health.ready(
+                  "synced", sync::healthy, "no sync pass succeeded within three intervals");
+              sync.start();
+              return "podium oidc sync: publishing "
                   + issuer
                   + " to s3://"
                   + storeSettings.bucket()
                   + " every "
-                  + interval);
-          shutdown.await();
-          log.info("stopping");
-        }
-      }
-    }
-    return 0;
+                  + interval;
+            });
   }
 }

@@ -341,18 +341,19 @@ public final class StsEmulatorCommand implements Callable<Integer> {
             + "'";
     int equals = text.indexOf('=');
     if (equals <= 0 || equals == text.length() - 1) {
-      throw invalid(hint);
+      throw OptionErrors.invalid(spec, hint);
     }
     String issuer = text.substring(0, equals).strip();
     if (!issuer.startsWith("https://") || issuer.length() == "https://".length()) {
-      throw invalid(hint + " (the issuer is an https URL, exactly the tokens' iss)");
+      throw OptionErrors.invalid(
+          spec, hint + " (the issuer is an https URL, exactly the tokens' iss)");
     }
     String[] parts = text.substring(equals + 1).split(",", -1);
     String jwks = parts[0].strip();
     List<String> audiences = new ArrayList<>();
     for (int i = 1; i < parts.length; i++) {
       if (parts[i].isBlank()) {
-        throw invalid(hint + " (an empty audience)");
+        throw OptionErrors.invalid(spec, hint + " (an empty audience)");
       }
       audiences.add(parts[i].strip());
     }
@@ -365,13 +366,14 @@ public final class StsEmulatorCommand implements Callable<Integer> {
         uri = URI.create(jwks);
         JwksSource.checkUrl(uri);
       } catch (IllegalArgumentException e) {
-        throw invalid("--oidc-provider " + issuer + ": " + e.getMessage());
+        throw OptionErrors.invalid(spec, "--oidc-provider " + issuer + ": " + e.getMessage());
       }
       return new OidcProviderSpec(issuer, Optional.empty(), Optional.of(uri), audiences);
     }
     Path file = Path.of(jwks);
     if (!Files.isReadable(file)) {
-      throw invalid("--oidc-provider " + issuer + ": JWKS file " + file + " cannot be read");
+      throw OptionErrors.invalid(
+          spec, "--oidc-provider " + issuer + ": JWKS file " + file + " cannot be read");
     }
     return new OidcProviderSpec(issuer, Optional.of(file), Optional.empty(), audiences);
   }
