@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Which roles pods may have and what their sessions look like: the options every command that
- * decides and fetches credentials shares ({@code podium standalone}, {@code podium dev}, later
- * {@code podium server}), validated into core objects at start-up.
+ * decides and fetches credentials shares ({@code podium standalone}, {@code podium dev}, {@code
+ * podium server}), validated into core objects at start-up.
  */
 final class CredentialOptions {
 
