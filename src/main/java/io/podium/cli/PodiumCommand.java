@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       ServerCommand.class,
       StandaloneCommand.class,
-      StsEmulatorCommand.class
+      StsEmulatorCommand.class,
+      WebhookCommand.class
     })
 public final class PodiumCommand implements Runnable {
 

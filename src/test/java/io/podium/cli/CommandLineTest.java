@@ -27,7 +27,7 @@ class CommandLineTest {
 
     assertThat(help.exitCode()).isZero();
     assertThat(help.out())
-        .contains("dev", "standalone", "sts-emulator", "server", "agent", "certs");
+        .contains("dev", "standalone", "sts-emulator", "server", "agent", "certs", "webhook");
   }
 
   @Test
