@@ -192,11 +192,10 @@ final class MutateHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().remoteAddress(),
         status.code(),
         message);
-    HttpResponseStatus answered = status;
     write(
         ctx,
         keepAlive,
-        answered,
+        status,
         "text/plain; charset=utf-8",
         (message + "\n").getBytes(StandardCharsets.UTF_8));
   }

@@ -149,7 +149,7 @@ public final class PodMutation {
                 + ": "
                 + invalid.reason());
       }
-      case RoleResolution.NoRole noRole -> {
+      case RoleResolution.NoRole _ -> {
         return Mutation.nothing(Outcome.NO_ROLE, "no role");
       }
     }
