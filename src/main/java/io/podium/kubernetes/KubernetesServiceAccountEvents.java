@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.podium.core.RoleOutcome;
 import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.account.ServiceAccountView;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -114,16 +113,12 @@ public final class KubernetesServiceAccountEvents implements ServiceAccountProbl
 
   @Override
   public void roleRefused(
-      ServiceAccountView account, String pod, RoleOutcome.Refusal kind, String reason) {
+      ServiceAccountView account, String pod, ServiceAccountProblems.Refusal kind, String reason) {
     String eventReason =
         switch (kind) {
           case POLICY_DENIED -> "IAMRoleDenied";
-          case INVALID_ANNOTATION -> "IAMRoleInvalid";
-          case HOST_ADDRESS -> null;
+          case INVALID_ROLE -> "IAMRoleInvalid";
         };
-    if (eventReason == null) {
-      return;
-    }
     Instant now = clock.instant();
     String key = account.qualifiedName() + "/" + account.uid() + "/" + eventReason;
     if (!rateLimit.tryAcquire(key, now)) {

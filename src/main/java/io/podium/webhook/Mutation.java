@@ -1,6 +1,6 @@
 package io.podium.webhook;
 
-import io.podium.core.RoleOutcome;
+import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.account.ServiceAccountView;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +25,8 @@ public record Mutation(
   }
 
   /** A role the webhook did not inject, and whose account to tell. */
-  public record Refusal(ServiceAccountView account, RoleOutcome.Refusal kind, String reason) {}
+  public record Refusal(
+      ServiceAccountView account, ServiceAccountProblems.Refusal kind, String reason) {}
 
   static Mutation nothing(Outcome outcome, String explanation) {
     return new Mutation(outcome, List.of(), List.of(), explanation, Optional.empty());

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.podium.core.RoleOutcome;
 import io.podium.core.account.ServiceAccountLookup;
+import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.account.ServiceAccountView;
 import io.podium.core.role.Decision;
 import io.podium.core.role.RoleArn;
@@ -140,7 +140,7 @@ public final class PodMutation {
       case RoleResolution.Invalid invalid -> {
         return refused(
             Outcome.ROLE_INVALID,
-            RoleOutcome.Refusal.INVALID_ANNOTATION,
+            ServiceAccountProblems.Refusal.INVALID_ROLE,
             account,
             podName,
             annotation(ROLE_ARN)
@@ -156,7 +156,7 @@ public final class PodMutation {
     if (rolePolicy.decide(found.policy(), role) instanceof Decision.Denied denied) {
       return refused(
           Outcome.ROLE_DENIED,
-          RoleOutcome.Refusal.POLICY_DENIED,
+          ServiceAccountProblems.Refusal.POLICY_DENIED,
           account,
           podName,
           "role "
@@ -254,7 +254,7 @@ public final class PodMutation {
 
   private Mutation refused(
       Outcome outcome,
-      RoleOutcome.Refusal kind,
+      ServiceAccountProblems.Refusal kind,
       ServiceAccountView account,
       String podName,
       String reason) {

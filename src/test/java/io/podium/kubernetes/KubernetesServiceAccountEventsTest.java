@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.podium.core.RoleOutcome;
+import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.account.ServiceAccountView;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.MutableClock;
@@ -44,7 +44,7 @@ class KubernetesServiceAccountEventsTest {
     events.roleRefused(
         web,
         "shop/web-7d9f-*",
-        RoleOutcome.Refusal.POLICY_DENIED,
+        ServiceAccountProblems.Refusal.POLICY_DENIED,
         "role arn:aws:iam::111122223333:role/x is not permitted in namespace shop");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> eventsIn("shop").size() == 1);
@@ -61,9 +61,11 @@ class KubernetesServiceAccountEventsTest {
   @Test
   void oneEventPerAccountAndReasonPerIntervalHoweverManyPods() {
     for (int i = 0; i < 10; i++) {
-      events.roleRefused(web, "shop/web-" + i, RoleOutcome.Refusal.POLICY_DENIED, "denied");
+      events.roleRefused(
+          web, "shop/web-" + i, ServiceAccountProblems.Refusal.POLICY_DENIED, "denied");
     }
-    events.roleRefused(web, "shop/web-x", RoleOutcome.Refusal.INVALID_ANNOTATION, "not an ARN");
+    events.roleRefused(
+        web, "shop/web-x", ServiceAccountProblems.Refusal.INVALID_ROLE, "not an ARN");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> eventsIn("shop").size() == 2);
     assertThat(eventsIn("shop"))
@@ -71,7 +73,7 @@ class KubernetesServiceAccountEventsTest {
         .containsExactlyInAnyOrder("IAMRoleDenied", "IAMRoleInvalid");
 
     clock.advance(Duration.ofMinutes(5));
-    events.roleRefused(web, "shop/web-11", RoleOutcome.Refusal.POLICY_DENIED, "denied");
+    events.roleRefused(web, "shop/web-11", ServiceAccountProblems.Refusal.POLICY_DENIED, "denied");
     await().atMost(Duration.ofSeconds(10)).until(() -> eventsIn("shop").size() == 3);
   }
 }

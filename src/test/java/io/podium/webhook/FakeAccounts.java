@@ -1,6 +1,5 @@
 package io.podium.webhook;
 
-import io.podium.core.RoleOutcome;
 import io.podium.core.account.ServiceAccountDirectory;
 import io.podium.core.account.ServiceAccountLookup;
 import io.podium.core.account.ServiceAccountProblems;
@@ -15,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A directory answering from a map, and a recorder of the refusals it is told about. */
 final class FakeAccounts implements ServiceAccountDirectory, ServiceAccountProblems {
 
-  record Told(ServiceAccountView account, String pod, RoleOutcome.Refusal kind, String reason) {}
+  record Told(
+      ServiceAccountView account, String pod, ServiceAccountProblems.Refusal kind, String reason) {}
 
   private final Map<String, CompletionStage<ServiceAccountLookup>> answers =
       new ConcurrentHashMap<>();
@@ -41,7 +41,7 @@ final class FakeAccounts implements ServiceAccountDirectory, ServiceAccountProbl
 
   @Override
   public void roleRefused(
-      ServiceAccountView account, String pod, RoleOutcome.Refusal kind, String reason) {
+      ServiceAccountView account, String pod, ServiceAccountProblems.Refusal kind, String reason) {
     told.add(new Told(account, pod, kind, reason));
   }
 }

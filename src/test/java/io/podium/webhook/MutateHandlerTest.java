@@ -15,8 +15,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.podium.core.RoleOutcome;
 import io.podium.core.account.ServiceAccountLookup;
+import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.account.ServiceAccountView;
 import io.podium.core.role.AllowedRoles;
 import io.podium.core.role.NamespacePolicy;
@@ -155,7 +155,7 @@ class MutateHandlerTest {
         .singleElement()
         .satisfies(
             told -> {
-              assertThat(told.kind()).isEqualTo(RoleOutcome.Refusal.POLICY_DENIED);
+              assertThat(told.kind()).isEqualTo(ServiceAccountProblems.Refusal.POLICY_DENIED);
               assertThat(told.account().name()).isEqualTo("web");
               assertThat(told.pod()).isEqualTo("shop/web-7d9f8c-*");
             });

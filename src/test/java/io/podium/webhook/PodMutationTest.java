@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.podium.core.RoleOutcome;
 import io.podium.core.account.ServiceAccountLookup;
+import io.podium.core.account.ServiceAccountProblems;
 import io.podium.core.role.AllowedRoles;
 import io.podium.core.role.NamespacePolicy;
 import io.podium.core.role.RoleBaseArn;
@@ -719,7 +719,7 @@ class PodMutationTest {
       assertThat(mutation.refusal())
           .hasValueSatisfying(
               refusal -> {
-                assertThat(refusal.kind()).isEqualTo(RoleOutcome.Refusal.POLICY_DENIED);
+                assertThat(refusal.kind()).isEqualTo(ServiceAccountProblems.Refusal.POLICY_DENIED);
                 assertThat(refusal.account().qualifiedName()).isEqualTo("default/default");
               });
     }
@@ -758,7 +758,7 @@ class PodMutationTest {
           .asString()
           .contains("eks.amazonaws.com/role-arn");
       assertThat(mutation.refusal().orElseThrow().kind())
-          .isEqualTo(RoleOutcome.Refusal.INVALID_ANNOTATION);
+          .isEqualTo(ServiceAccountProblems.Refusal.INVALID_ROLE);
     }
 
     @Test
