@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Re-renders deploy/standalone.yaml, deploy/agent-server.yaml and deploy/cert-manager.yaml from
+# Re-renders deploy/standalone.yaml, deploy/agent-server.yaml, deploy/cert-manager.yaml,
+# deploy/webhook.yaml and deploy/webhook-cert-manager.yaml from
 # charts/podium with the values in deploy/values/, through the real Helm engine (helm-java): the same
 # code with which DeployManifestsTest checks that deploy/ equals the chart. No helm binary needed.
 set -euo pipefail

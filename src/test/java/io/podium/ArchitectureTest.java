@@ -45,6 +45,8 @@ class ArchitectureTest {
     MAY_USE.put(
         "io.podium.core.broker",
         List.of("io.podium.core.pod", "io.podium.core.role", "io.podium.core.session"));
+    // The webhook's view of service accounts: accounts and their namespaces' policies.
+    MAY_USE.put("io.podium.core.account", List.of("io.podium.core.role"));
     MAY_USE.put("io.podium.core", List.of(CORE));
     // Shared by agent and server: the generated podium.v1 messages and their codec.
     MAY_USE.put("io.podium.wire", List.of(CORE, "io.podium.wire.v1"));
@@ -61,11 +63,11 @@ class ArchitectureTest {
     // contract, the server over mutual TLS.
     MAY_USE.put("io.podium.agent", List.of(CORE, "io.podium.wire..", "io.podium.imds"));
     MAY_USE.put("io.podium.server", List.of(CORE, "io.podium.wire..", "io.podium.tls"));
-    // The OIDC issuer publisher (podium oidc): an adapter like the others.
-    MAY_USE.put("io.podium.oidc", List.of(CORE));
-    // Planned: the IRSA admission webhook, the container-credentials endpoint (EKS Pod Identity's
-    // protocol). Adapters like the others.
+    // The IRSA admission webhook and the OIDC issuer publisher (podium oidc): adapters like the
+    // others.
     MAY_USE.put("io.podium.webhook", List.of(CORE));
+    MAY_USE.put("io.podium.oidc", List.of(CORE));
+    // Planned: the container-credentials endpoint (EKS Pod Identity's protocol). An adapter too.
     MAY_USE.put("io.podium.containercredentials", List.of(CORE));
     // The composition roots wire everything.
     MAY_USE.put("io.podium.cli", List.of("io.podium.."));

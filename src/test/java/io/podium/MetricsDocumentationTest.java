@@ -23,7 +23,9 @@ import io.podium.interception.InterceptionSettings;
 import io.podium.interception.InterfaceMatch;
 import io.podium.interception.RuleManager;
 import io.podium.kubernetes.InformerPodDirectory;
+import io.podium.kubernetes.InformerServiceAccountDirectory;
 import io.podium.kubernetes.KubernetesPodEvents;
+import io.podium.kubernetes.KubernetesServiceAccountEvents;
 import io.podium.oidc.OidcMetrics;
 import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
@@ -31,8 +33,10 @@ import io.podium.ops.OpsServer;
 import io.podium.server.ServerMetrics;
 import io.podium.testing.DocumentedMetrics;
 import io.podium.testing.TestCertificates;
+import io.podium.tls.ReloadingCertificate;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsMetrics;
+import io.podium.webhook.WebhookMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -149,6 +153,30 @@ class MetricsDocumentationTest {
             Duration.ofMinutes(1),
             timers);
     TlsMetrics.register(registry, tls);
+    ReloadingCertificate webhookCertificate =
+        ReloadingCertificate.load(
+            dir.resolve("good/server.crt"),
+            dir.resolve("good/server.key"),
+            Duration.ofMinutes(1),
+            timers);
+    TlsMetrics.register(registry, webhookCertificate);
+    WebhookMetrics webhookMetrics = new WebhookMetrics(registry);
+    InformerServiceAccountDirectory accounts =
+        new InformerServiceAccountDirectory(
+            kubernetes,
+            new InformerServiceAccountDirectory.Settings(
+                Set.of("eks.amazonaws.com"),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1)),
+            registry);
+    KubernetesServiceAccountEvents accountEvents =
+        new KubernetesServiceAccountEvents(
+            kubernetes,
+            "webhook-0",
+            clock,
+            KubernetesServiceAccountEvents.DEFAULT_INTERVAL,
+            registry);
     ServerConnections agent =
         new ServerConnections(
             new ServerConnections.Settings(
@@ -170,6 +198,10 @@ class MetricsDocumentationTest {
     } finally {
       rules.close();
       agent.close();
+      accountEvents.close();
+      accounts.close();
+      webhookMetrics.close();
+      webhookCertificate.close();
       tls.close();
       timers.shutdownNow();
       server.close();

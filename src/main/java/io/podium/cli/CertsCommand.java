@@ -23,9 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code podium certs}: a CA and the server and agent certificates of the agent API, for users
- * without cert-manager. ECDSA P-256; agent certificates carry their node as the URI SAN {@code
- * spiffe://podium/node/<node>}.
+ * {@code podium certs}: a CA and the server and agent certificates of the agent API, and the
+ * admission webhook's serving certificate, for users without cert-manager. ECDSA P-256; agent
+ * certificates carry their node as the URI SAN {@code spiffe://podium/node/<node>}.
  */
 @Command(
     name = "certs",
@@ -33,11 +33,13 @@ import picocli.CommandLine.Option;
     versionProvider = PodiumVersion.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    header = "Create a CA and the certificates of podium server and podium agent.",
+    header = "Create a CA and the certificates of podium server, podium agent and podium webhook.",
     description = {
       "",
       "Writes into --out: ca.crt and ca.key (created unless they exist, then reused),"
-          + " server.crt/server.key when --server-dns or --server-ip is given, and"
+          + " server.crt/server.key when --server-dns or --server-ip is given,"
+          + " webhook.crt/webhook.key when --webhook-dns or --webhook-ip is given (the API"
+          + " server trusts it through ca.crt as the webhook's caBundle), and"
           + " agent-<node>.crt/agent-<node>.key for each --agent-node. Keys are PKCS#8 PEM,"
           + " readable by their owner only. With cert-manager, use deploy/cert-manager.yaml"
           + " instead.",
@@ -68,6 +70,20 @@ final class CertsCommand implements Callable<Integer> {
       paramLabel = "IP",
       description = "An IP address agents dial the server by (repeatable), e.g. 127.0.0.1.")
   List<String> serverIps = new ArrayList<>();
+
+  @Option(
+      names = "--webhook-dns",
+      paramLabel = "NAME",
+      description =
+          "A DNS name the API server dials the admission webhook by (repeatable), e.g."
+              + " podium-webhook.podium.svc.")
+  List<String> webhookDns = new ArrayList<>();
+
+  @Option(
+      names = "--webhook-ip",
+      paramLabel = "IP",
+      description = "An IP address the webhook is dialled by (repeatable), e.g. 127.0.0.1.")
+  List<String> webhookIps = new ArrayList<>();
 
   @Option(
       names = "--agent-node",
@@ -105,14 +121,8 @@ final class CertsCommand implements Callable<Integer> {
     if (validFor.isZero() || caValidFor.isZero()) {
       throw invalid(spec, "--valid-for and --ca-valid-for must be positive");
     }
-    List<InetAddress> ips = new ArrayList<>();
-    for (String ip : serverIps) {
-      try {
-        ips.add(InetAddress.ofLiteral(ip.strip()));
-      } catch (IllegalArgumentException e) {
-        throw invalid(spec, "--server-ip '" + ip + "' is not an IP address");
-      }
-    }
+    List<InetAddress> ips = ips("--server-ip", serverIps);
+    List<InetAddress> webhookAddresses = ips("--webhook-ip", webhookIps);
     for (String node : agentNodes) {
       try {
         NodeNames.requireValid(node);
@@ -141,6 +151,9 @@ final class CertsCommand implements Callable<Integer> {
       CertificateAuthority.Issued server = ca.issueServer(name, serverDns, ips, start, end);
       write(server, "server", print);
     }
+    if (!webhookDns.isEmpty() || !webhookAddresses.isEmpty()) {
+      write(ca.issueWebhook(webhookDns, webhookAddresses, start, end), "webhook", print);
+    }
     for (String node : agentNodes) {
       write(ca.issueAgent(node, start, end), "agent-" + node, print);
     }
@@ -155,6 +168,18 @@ final class CertsCommand implements Callable<Integer> {
     Pem.write(key, issued.key());
     Pem.write(cert, issued.certificate());
     print.println("wrote " + cert + " and " + key);
+  }
+
+  private List<InetAddress> ips(String option, List<String> values) {
+    List<InetAddress> ips = new ArrayList<>();
+    for (String ip : values) {
+      try {
+        ips.add(InetAddress.ofLiteral(ip.strip()));
+      } catch (IllegalArgumentException e) {
+        throw invalid(spec, option + " '" + ip + "' is not an IP address");
+      }
+    }
+    return ips;
   }
 
   private Instant parseInstant() {

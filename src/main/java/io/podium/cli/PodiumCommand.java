@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       OidcCommand.class,
       ServerCommand.class,
       StandaloneCommand.class,
-      StsEmulatorCommand.class
+      StsEmulatorCommand.class,
+      WebhookCommand.class
     })
 public final class PodiumCommand implements Runnable {
 

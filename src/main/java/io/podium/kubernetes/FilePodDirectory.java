@@ -3,6 +3,9 @@ package io.podium.kubernetes;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.podium.core.PodProblems;
 import io.podium.core.PodSource;
+import io.podium.core.account.ServiceAccountDirectory;
+import io.podium.core.account.ServiceAccountLookup;
+import io.podium.core.account.ServiceAccountView;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.pod.PodChangeListener;
 import io.podium.core.pod.PodIdentity;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The pod source of {@code podium dev} and {@code --pods-file}: pods, namespaces and service
  * accounts from one file of Kubernetes manifests, reloaded when the file changes. Synced once read;
- * problems with a pod are only logged.
+ * problems with a pod are only logged. It is also the service-account directory of {@code podium
+ * webhook --pods-file}.
  *
  * <p>Changes are found by reading the file every poll interval (one second by default) and
  * comparing its bytes with the version in force, rather than with a {@code WatchService} on the
@@ -51,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listeners are told on the scheduler's thread, after the new state is in place.
  */
-public final class FilePodDirectory implements PodSource {
+public final class FilePodDirectory implements PodSource, ServiceAccountDirectory {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -73,6 +77,7 @@ public final class FilePodDirectory implements PodSource {
 
   // Written under lock; read without it on the request path.
   private volatile Map<String, NamespacePolicy> policies = Map.of();
+  private volatile Map<String, ServiceAccountView> serviceAccounts = Map.of();
 
   // Guarded by lock.
   private Map<String, PodIdentity> pods = Map.of();
@@ -177,6 +182,17 @@ public final class FilePodDirectory implements PodSource {
   public NamespacePolicy namespacePolicy(String namespace) {
     NamespacePolicy policy = policies.get(namespace);
     return policy != null ? policy : NamespacePolicy.unannotated(namespace);
+  }
+
+  /** The file is the whole truth: an account it does not hold does not exist. */
+  @Override
+  public CompletionStage<ServiceAccountLookup> find(String namespace, String name) {
+    ServiceAccountView account = serviceAccounts.get(namespace + "/" + name);
+    return CompletableFuture.completedFuture(
+        account == null
+            ? new ServiceAccountLookup.NotFound(
+                "pods file " + file + " has no service account " + namespace + "/" + name)
+            : new ServiceAccountLookup.Found(account, namespacePolicy(namespace)));
   }
 
   /** The pods of the version of the file in force. */
@@ -322,6 +338,7 @@ public final class FilePodDirectory implements PodSource {
     }
 
     policies = Map.copyOf(compiled);
+    serviceAccounts = contents.serviceAccounts();
     namespaces = contents.namespaces();
     pods = next;
     if (!contents.ignored().isEmpty()) {

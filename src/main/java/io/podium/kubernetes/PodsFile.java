@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.runtime.RawExtension;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.podium.core.account.ServiceAccountView;
 import io.podium.core.pod.PodIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,12 +36,20 @@ final class PodsFile {
   /** Bigger than any pods file a person writes, small enough that reading it costs little. */
   static final int MAX_BYTES = 16 * 1024 * 1024;
 
-  /** What one version of the file says. */
+  /**
+   * What one version of the file says.
+   *
+   * @param serviceAccounts by {@code namespace/name}
+   */
   record Contents(
-      List<PodIdentity> pods, Map<String, NamespaceAnnotations> namespaces, List<String> ignored) {
+      List<PodIdentity> pods,
+      Map<String, NamespaceAnnotations> namespaces,
+      Map<String, ServiceAccountView> serviceAccounts,
+      List<String> ignored) {
     Contents {
       pods = List.copyOf(pods);
       namespaces = Map.copyOf(namespaces);
+      serviceAccounts = Map.copyOf(serviceAccounts);
       ignored = List.copyOf(ignored);
     }
   }
@@ -80,6 +89,7 @@ final class PodsFile {
     flatten(file, unmarshal(file, new String(content, StandardCharsets.UTF_8)), objects);
 
     Map<String, String> serviceAccountRoles = new LinkedHashMap<>();
+    Map<String, ServiceAccountView> serviceAccounts = new LinkedHashMap<>();
     Map<String, NamespaceAnnotations> namespaces = new LinkedHashMap<>();
     List<Pod> pods = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
@@ -101,6 +111,7 @@ final class PodsFile {
                 file, "service account " + key + " is defined twice");
           }
           serviceAccountRoles.put(key, PodProjection.serviceAccountRoleArn(account));
+          serviceAccounts.put(key, view(key, account));
         }
         default -> ignored.add(object.getKind() + " " + nameOf(object));
       }
@@ -125,7 +136,7 @@ final class PodsFile {
                     + identity.uid());
       }
     }
-    return new Contents(List.copyOf(byUid.values()), namespaces, ignored);
+    return new Contents(List.copyOf(byUid.values()), namespaces, serviceAccounts, ignored);
   }
 
   private Object unmarshal(Path file, String text) {
@@ -186,6 +197,17 @@ final class PodsFile {
     return (namespace == null || namespace.isBlank() ? PodProjection.DEFAULT_NAMESPACE : namespace)
         + "/"
         + name;
+  }
+
+  /** The account as the webhook sees it: every annotation kept (a file is small). */
+  private static ServiceAccountView view(String key, ServiceAccount account) {
+    int slash = key.indexOf('/');
+    Map<String, String> annotations = account.getMetadata().getAnnotations();
+    return new ServiceAccountView(
+        key.substring(0, slash),
+        key.substring(slash + 1),
+        account.getMetadata().getUid(),
+        annotations == null ? Map.of() : annotations);
   }
 
   private static String nameOf(HasMetadata object) {

@@ -113,6 +113,24 @@ public final class CertificateAuthority {
   }
 
   /**
+   * The admission webhook's serving certificate: serverAuth and the given DNS names and IPs (the
+   * webhook Service's names the API server dials). Unlike {@link #issueServer}, without {@link
+   * NodeNames#SERVER_URI}: agents trusting the same CA must never take it for the agent API's.
+   */
+  public Issued issueWebhook(
+      List<String> dnsNames, List<InetAddress> ips, Instant notBefore, Instant notAfter) {
+    List<GeneralName> sans = new ArrayList<>();
+    for (String dns : dnsNames) {
+      sans.add(new GeneralName(GeneralName.dNSName, dns));
+    }
+    for (InetAddress ip : ips) {
+      sans.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress()));
+    }
+    String commonName = dnsNames.isEmpty() ? ips.getFirst().getHostAddress() : dnsNames.getFirst();
+    return issue(commonName, sans, KeyPurposeId.id_kp_serverAuth, notBefore, notAfter);
+  }
+
+  /**
    * An agent certificate: clientAuth, CN = the node, and the node as a URI SAN, which is what the
    * server reads.
    *

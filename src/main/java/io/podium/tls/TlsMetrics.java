@@ -3,7 +3,10 @@ package io.podium.tls;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** The expiry of the agent API's certificates, so that a rotation that stalls is seen in time. */
+/**
+ * The expiry of the agent API's and the webhook's certificates, so that a rotation that stalls is
+ * seen in time.
+ */
 public final class TlsMetrics {
 
   private TlsMetrics() {}
@@ -21,6 +24,15 @@ public final class TlsMetrics {
               callback.call(tls.certificateExpiry().getEpochSecond(), "identity");
               callback.call(tls.caExpiry().getEpochSecond(), "ca");
             })
+        .register(registry);
+  }
+
+  /** Registers {@code podium_webhook_certificate_expiry_timestamp_seconds} for {@code tls}. */
+  public static void register(PrometheusRegistry registry, ReloadingCertificate tls) {
+    GaugeWithCallback.builder()
+        .name("podium_webhook_certificate_expiry_timestamp_seconds")
+        .help("When the admission webhook's serving certificate in force expires, in Unix seconds")
+        .callback(callback -> callback.call(tls.expiry().getEpochSecond()))
         .register(registry);
   }
 }

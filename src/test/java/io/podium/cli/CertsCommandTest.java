@@ -70,6 +70,31 @@ class CertsCommandTest {
   }
 
   @Test
+  void issuesTheWebhooksServingCertificateForItsServiceNamesWithoutTheAgentApisUri()
+      throws Exception {
+    Path out = dir.resolve("certs");
+    int code =
+        run(
+            "certs",
+            "--out",
+            out.toString(),
+            "--webhook-dns",
+            "podium-webhook.podium.svc",
+            "--webhook-ip",
+            "127.0.0.1");
+
+    assertThat(code).isZero();
+    X509Certificate ca = Pem.readCertificates(out.resolve("ca.crt"))[0];
+    X509Certificate webhook = Pem.readCertificates(out.resolve("webhook.crt"))[0];
+    webhook.verify(ca.getPublicKey());
+    assertThat(webhook.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+    assertThat(webhook.getSubjectAlternativeNames().toString())
+        .contains("podium-webhook.podium.svc", "127.0.0.1")
+        .doesNotContain(NodeNames.SERVER_URI);
+    assertThat(Files.exists(out.resolve("server.crt"))).isFalse();
+  }
+
+  @Test
   void refusesAnInvalidNodeNameWithUsageError() {
     assertThat(run("certs", "--out", dir.toString(), "--agent-node", "Bad_Node")).isEqualTo(2);
   }

@@ -27,7 +27,8 @@ class CommandLineTest {
 
     assertThat(help.exitCode()).isZero();
     assertThat(help.out())
-        .contains("dev", "standalone", "sts-emulator", "server", "agent", "certs", "oidc");
+        .contains(
+            "dev", "standalone", "sts-emulator", "server", "agent", "certs", "oidc", "webhook");
   }
 
   @Test

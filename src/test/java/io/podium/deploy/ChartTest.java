@@ -32,8 +32,11 @@ class ChartTest {
         Path.of("charts/podium/ci/standalone-values.yaml"),
         Path.of("charts/podium/ci/agent-server-values.yaml"),
         Path.of("charts/podium/ci/agent-server-podium-certs-values.yaml"),
+        Path.of("charts/podium/ci/webhook-values.yaml"),
+        Path.of("charts/podium/ci/webhook-podium-certs-values.yaml"),
         Path.of("deploy/values/standalone.yaml"),
-        Path.of("deploy/values/agent-server.yaml"));
+        Path.of("deploy/values/agent-server.yaml"),
+        Path.of("deploy/values/webhook.yaml"));
   }
 
   static List<HasMetadata> objects(Path values) {
@@ -168,5 +171,58 @@ class ChartTest {
     assertThat(security.getRunAsNonRoot()).isTrue();
     assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(agent.getContainers().getFirst().getArgs()).doesNotContain("--iptables");
+  }
+
+  @Test
+  void theWebhookRendersBesideEitherModeOrAloneAndOnlyWhenEnabled() {
+    List<HasMetadata> beside = objects(Path.of("charts/podium/ci/webhook-values.yaml"));
+    List<HasMetadata> alone = objects(Path.of("charts/podium/ci/webhook-podium-certs-values.yaml"));
+    List<HasMetadata> off = objects(Path.of("charts/podium/ci/agent-server-values.yaml"));
+
+    assertThat(beside)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains(
+            "Deployment/podium-server",
+            "Deployment/podium-webhook",
+            "MutatingWebhookConfiguration/podium-webhook",
+            "Certificate/podium-webhook",
+            "ServiceMonitor/podium-webhook");
+    assertThat(alone)
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("DaemonSet", "PodDisruptionBudget", "Certificate", "Issuer");
+    assertThat(off).extracting(HasMetadata::getKind).doesNotContain("MutatingWebhookConfiguration");
+  }
+
+  @Test
+  void withoutCertManagerTheWebhookConfigurationCarriesTheCaBundleAndTheChosenPolicy() {
+    List<HasMetadata> objects =
+        objects(Path.of("charts/podium/ci/webhook-podium-certs-values.yaml"));
+
+    var configuration =
+        objects.stream()
+            .filter(
+                io.fabric8.kubernetes.api.model.admissionregistration.v1
+                        .MutatingWebhookConfiguration.class
+                    ::isInstance)
+            .map(
+                io.fabric8.kubernetes.api.model.admissionregistration.v1
+                        .MutatingWebhookConfiguration.class
+                    ::cast)
+            .findFirst()
+            .orElseThrow();
+    var webhook = configuration.getWebhooks().getFirst();
+    assertThat(configuration.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(webhook.getClientConfig().getCaBundle()).startsWith("LS0t");
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+    assertThat(webhook.getTimeoutSeconds()).isEqualTo(5);
+    assertThat(webhook.getNamespaceSelector()).isNull();
+    Deployment deployment =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+        .contains("--namespace-restrictions=false", "--service-account-lookup-timeout=2s");
   }
 }

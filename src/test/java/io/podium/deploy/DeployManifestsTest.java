@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -244,6 +246,127 @@ class DeployManifestsTest {
           .extracting(v -> v.getSecret().getSecretName())
           .containsExactly(workload + "-tls");
     }
+  }
+
+  @Test
+  void theWebhookReadsAccountsAndNamespacesCreatesEventsAndRunsTwoNonRootReplicas()
+      throws Exception {
+    List<HasMetadata> objects = read("webhook.yaml");
+
+    ClusterRole role = named(objects, ClusterRole.class, "podium-webhook");
+    assertThat(role.getRules())
+        .extracting(rule -> rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs())
+        .containsExactlyInAnyOrder(
+            "[] [serviceaccounts, namespaces] [get, list, watch]", "[] [events] [create]");
+    assertThat(named(objects, ClusterRoleBinding.class, "podium-webhook").getSubjects().getFirst())
+        .satisfies(
+            subject -> {
+              assertThat(subject.getName()).isEqualTo("podium-webhook");
+              assertThat(subject.getNamespace()).isEqualTo("podium");
+            });
+
+    Deployment deployment = named(objects, Deployment.class, "podium-webhook");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+    // Its own pods are never sent to it.
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("podium.io/skip", "true");
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(container.getArgs())
+        .startsWith("webhook")
+        .contains(
+            "--listen=0.0.0.0:8443",
+            "--tls-cert=/etc/podium/tls/tls.crt",
+            "--tls-key=/etc/podium/tls/tls.key",
+            "--aws-default-region=us-east-1",
+            "--sts-regional-endpoint=true");
+    var security = container.getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertProbes(container);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("podium-webhook-tls");
+
+    PodDisruptionBudget budget = named(objects, PodDisruptionBudget.class, "podium-webhook");
+    assertThat(budget.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    Service service = named(objects, Service.class, "podium-webhook");
+    assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(443);
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void theWebhookIsCalledOnPodCreationOnlyReinvokedIfNeededAndKeepsSkippedPodsAndKubeSystemOut()
+      throws Exception {
+    List<HasMetadata> objects = read("webhook.yaml");
+
+    MutatingWebhookConfiguration configuration =
+        named(objects, MutatingWebhookConfiguration.class, "podium-webhook");
+    assertThat(configuration.getMetadata().getAnnotations())
+        .containsEntry("cert-manager.io/inject-ca-from", "podium/podium-webhook");
+    MutatingWebhook webhook = configuration.getWebhooks().getFirst();
+    assertThat(webhook.getAdmissionReviewVersions()).containsExactly("v1", "v1beta1");
+    assertThat(webhook.getClientConfig().getService().getName()).isEqualTo("podium-webhook");
+    assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/mutate");
+    assertThat(webhook.getRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getOperations()).containsExactly("CREATE");
+              assertThat(rule.getResources()).containsExactly("pods");
+            });
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+    assertThat(webhook.getReinvocationPolicy()).isEqualTo("IfNeeded");
+    assertThat(webhook.getSideEffects()).isEqualTo("None");
+    assertThat(webhook.getTimeoutSeconds()).isEqualTo(10);
+    assertThat(webhook.getObjectSelector().getMatchExpressions())
+        .extracting(e -> e.getKey() + " " + e.getOperator())
+        .containsExactlyInAnyOrder(
+            "eks.amazonaws.com/skip-pod-identity-webhook DoesNotExist",
+            "podium.io/skip DoesNotExist");
+    assertThat(webhook.getNamespaceSelector().getMatchExpressions())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+              assertThat(e.getOperator()).isEqualTo("NotIn");
+              assertThat(e.getValues()).containsExactly("kube-system");
+            });
+    // The account's lookup gives up before the API server gives up on the webhook.
+    Container container =
+        named(objects, Deployment.class, "podium-webhook")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst();
+    assertThat(container.getArgs()).contains("--service-account-lookup-timeout=3s");
+  }
+
+  @Test
+  void certManagerIssuesTheWebhookCertificateForItsServiceFromACaOfItsOwn() throws Exception {
+    List<HasMetadata> certificates = read("webhook-cert-manager.yaml");
+
+    GenericKubernetesResource webhook =
+        certificates.stream()
+            .filter(o -> o.getKind().equals("Certificate"))
+            .filter(o -> o.getMetadata().getName().equals("podium-webhook"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) webhook.getAdditionalProperties().get("spec");
+    assertThat(spec.get("secretName")).isEqualTo("podium-webhook-tls");
+    assertThat(spec.get("dnsNames").toString()).contains("podium-webhook.podium.svc");
+    assertThat(spec.get("issuerRef").toString()).contains("podium-webhook-ca");
+    assertThat(certificates)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("Certificate/podium-webhook-ca", "Issuer/podium-webhook-ca");
   }
 
   @Test

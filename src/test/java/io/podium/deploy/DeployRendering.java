@@ -17,6 +17,7 @@ final class DeployRendering {
   record DeployFile(Path path, String namespace, Path values, Predicate<String> templates) {}
 
   static final String CERT_MANAGER = "templates/cert-manager.yaml";
+  static final String WEBHOOK_CERT_MANAGER = "templates/webhook-cert-manager.yaml";
 
   static final List<DeployFile> FILES =
       List.of(
@@ -34,7 +35,17 @@ final class DeployRendering {
               Path.of("deploy/cert-manager.yaml"),
               "podium",
               Path.of("deploy/values/agent-server.yaml"),
-              template -> template.equals(CERT_MANAGER)));
+              template -> template.equals(CERT_MANAGER)),
+          new DeployFile(
+              Path.of("deploy/webhook.yaml"),
+              "podium",
+              Path.of("deploy/values/webhook.yaml"),
+              template -> !template.equals(WEBHOOK_CERT_MANAGER)),
+          new DeployFile(
+              Path.of("deploy/webhook-cert-manager.yaml"),
+              "podium",
+              Path.of("deploy/values/webhook.yaml"),
+              template -> template.equals(WEBHOOK_CERT_MANAGER)));
 
   private DeployRendering() {}
 

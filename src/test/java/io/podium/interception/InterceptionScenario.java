@@ -571,7 +571,8 @@ abstract class InterceptionScenario {
     Path script = Path.of("src/test/js/imds-identity.mjs").toAbsolutePath();
     if (!Files.isDirectory(script.resolveSibling("node_modules/@aws-sdk/client-sts"))) {
       throw new IllegalStateException(
-          "the JavaScript SDK is not installed: run npm ci --prefix src/test/js (.ci/run does)");
+          "the JavaScript SDK is not installed: ./mvnw verify installs it with"
+              + " src/test/js/install.sh (it needs npm: apt-get install nodejs npm)");
     }
     return script.toString();
   }

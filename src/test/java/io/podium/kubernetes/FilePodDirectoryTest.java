@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.podium.core.account.ServiceAccountLookup;
 import io.podium.core.broker.ExecutorScheduler;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.pod.PodAnnotations;
@@ -153,6 +154,50 @@ class FilePodDirectoryTest {
     assertThat(found(pods, "10.0.0.2").serviceAccountRoleArn()).isNull();
     assertThat(found(pods, "10.0.0.3").serviceAccountRoleArn())
         .isEqualTo("arn:aws:iam::123456789012:role/default-sa");
+  }
+
+  @Test
+  void answersTheWebhookWithEachServiceAccountsAnnotationsAndItsNamespacesPolicy()
+      throws Exception {
+    Path file =
+        write(
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: a
+              annotations:
+                iam.amazonaws.com/permitted: a-.*
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: worker
+              namespace: a
+              uid: 5a1c0e3e-0000-4000-8000-000000000001
+              annotations:
+                eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/a-worker
+                eks.amazonaws.com/audience: custom
+            """);
+
+    FilePodDirectory pods = open(file);
+    ServiceAccountLookup worker = pods.find("a", "worker").toCompletableFuture().get();
+    ServiceAccountLookup ghost = pods.find("a", "ghost").toCompletableFuture().get();
+
+    assertThat(worker)
+        .isInstanceOfSatisfying(
+            ServiceAccountLookup.Found.class,
+            found -> {
+              assertThat(found.account().uid()).isEqualTo("5a1c0e3e-0000-4000-8000-000000000001");
+              assertThat(found.account().annotation("eks.amazonaws.com/audience"))
+                  .contains("custom");
+              assertThat(found.policy().annotated()).isTrue();
+              assertThat(found.policy().namespace()).isEqualTo("a");
+            });
+    assertThat(ghost)
+        .isInstanceOfSatisfying(
+            ServiceAccountLookup.NotFound.class,
+            notFound -> assertThat(notFound.reason()).contains("a/ghost"));
   }
 
   @Test
