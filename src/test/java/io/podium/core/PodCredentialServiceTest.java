@@ -95,7 +95,7 @@ class PodCredentialServiceTest {
     var issued = (CredentialOutcome.Issued<String>) outcome;
     assertThat(issued.permitted().role().toString())
         .isEqualTo("arn:aws:iam::123456789012:role/web-reader");
-    assertThat(issued.credentials().request().sessionName()).isEqualTo("shop-web");
+    assertThat(issued.credentials().request().sessionName()).isEqualTo("shop@web");
     assertThat(issued.credentials().rendered())
         .isEqualTo(issued.credentials().credentials().accessKeyId());
   }
