@@ -61,6 +61,9 @@ public final class WireCodec {
     for (InetAddress ip : pod.ips()) {
       state.addIps(ByteString.copyFrom(ip.getAddress()));
     }
+    for (InetAddress ip : pod.hostIps()) {
+      state.addHostIps(ByteString.copyFrom(ip.getAddress()));
+    }
     if (outcome != null) {
       state.setDecision(encode(outcome));
     }
@@ -105,6 +108,10 @@ public final class WireCodec {
     for (ByteString ip : state.getIpsList()) {
       decodeIp(ip).ifPresent(ips::add);
     }
+    List<InetAddress> hostIps = new ArrayList<>(state.getHostIpsCount());
+    for (ByteString ip : state.getHostIpsList()) {
+      decodeIp(ip).ifPresent(hostIps::add);
+    }
     return new PodIdentity(
         state.getUid(),
         state.getNamespace(),
@@ -119,7 +126,7 @@ public final class WireCodec {
         state.getHostNetwork(),
         null,
         null,
-        List.of());
+        hostIps);
   }
 
   /** The role decision for {@code pod}; anything this version cannot read is Unavailable. */
