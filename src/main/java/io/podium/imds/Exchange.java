@@ -212,12 +212,13 @@ final class Exchange {
       }
       case RoleOutcome.Refused refused -> {
         try (LogContext _ = LogContext.of(refused.pod())) {
+          // The log gets the detail (other pods' names included); the caller only the reason.
           log.info(
               "Refused {} {} from {} with 403: {} ({})",
               method,
               MetadataPaths.forLog(target),
               caller,
-              refused.reason(),
+              refused.detail(),
               refused.kind());
         }
         respond(HttpResponseStatus.FORBIDDEN, refused.reason());
@@ -228,7 +229,7 @@ final class Exchange {
             method,
             MetadataPaths.forLog(target),
             caller,
-            unavailable.reason());
+            unavailable.detail());
         respond(HttpResponseStatus.SERVICE_UNAVAILABLE, unavailable.reason());
       }
       case RoleOutcome.Permitted permitted ->
