@@ -300,6 +300,7 @@ public final class WireCodec {
       case SUCCEEDED -> Phase.PHASE_SUCCEEDED;
       case FAILED -> Phase.PHASE_FAILED;
       case UNKNOWN -> Phase.PHASE_UNKNOWN;
+      case STOPPED -> Phase.PHASE_STOPPED;
     };
   }
 
@@ -309,6 +310,7 @@ public final class WireCodec {
       case PHASE_RUNNING -> PodPhase.RUNNING;
       case PHASE_SUCCEEDED -> PodPhase.SUCCEEDED;
       case PHASE_FAILED -> PodPhase.FAILED;
+      case PHASE_STOPPED -> PodPhase.STOPPED;
       // Unknown phases may hold no credentials: the safe reading of a value we do not know.
       case PHASE_UNKNOWN, PHASE_UNSPECIFIED, UNRECOGNIZED -> PodPhase.UNKNOWN;
     };

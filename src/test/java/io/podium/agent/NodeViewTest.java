@@ -93,6 +93,28 @@ class NodeViewTest {
   }
 
   @Test
+  void aStoppedPodFromTheStreamHoldsNoCredentialsAndLeavesItsIpToTheNextPod() {
+    PodIdentity stopped =
+        TestPods.running("shop", "old")
+            .onNode("node-a")
+            .withIp("10.0.1.5")
+            .withRole("shop-web")
+            .inPhase(io.podium.core.pod.PodPhase.STOPPED)
+            .terminatingUntil(clock.instant().plusSeconds(30))
+            .build();
+    view.streamStarted(replicaA);
+    view.podUpserted(replicaA, permitted(stopped));
+    view.synced(replicaA);
+    assertThat(view.lookup(TestPods.ip("10.0.1.5"))).isInstanceOf(PodLookup.NotFound.class);
+
+    view.podUpserted(replicaA, permitted(web));
+
+    assertThat(view.lookup(TestPods.ip("10.0.1.5")))
+        .isInstanceOfSatisfying(
+            PodLookup.Found.class, found -> assertThat(found.pod().name()).isEqualTo("web"));
+  }
+
+  @Test
   void answersNothingUntilAReplicaHasSynced() {
     view.streamStarted(replicaA);
     view.podUpserted(replicaA, permitted(web));
