@@ -3,8 +3,8 @@
 # simulated day against the minimum: the core CredentialBroker and Prefetcher on a fake clock
 # with a counting issuer (io.podium.bench.StsCostSimulation, from the test classpath), 10,000 pods
 # over 500 roles with rollouts, autoscaling, hourly jobs and SDK-like credential requests, once
-# with pods of a deployment sharing a session ({namespace}-{serviceaccount}) and once with the
-# default per-pod sessions ({namespace}-{pod}). See docs/benchmarks.md for the minimum's
+# with pods of a deployment sharing a session ({namespace}@{serviceaccount}) and once with the
+# default per-pod sessions ({namespace}@{pod}). See docs/benchmarks.md for the minimum's
 # definition. Then the same days with --replicas N (3) `podium server` replicas sharing the STS
 # work through the real rendezvous ownership, hubs and agent streams, and with one replica dying
 # at --kill-at-minute (half the day). Writes bench/results/sts-cost-<time>.json. --smoke: 100 pods

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,6 +72,14 @@ final class NodeView {
   }
 
   // --- the request path ---------------------------------------------------------------------
+
+  /**
+   * The node's own addresses as the agent knows them ({@code --host-ip}): never served as a pod,
+   * whatever a pod record says. Addresses the pods report as their host's count as well.
+   */
+  void nodeAddresses(Collection<InetAddress> addresses) {
+    index.setNodeAddresses(addresses);
+  }
 
   /** Whether any replica's snapshot has ever been complete: until then, answers are 503. */
   boolean everSynced() {

@@ -2,11 +2,11 @@ package io.podium.agent;
 
 import io.grpc.Status;
 import io.podium.core.CallerCredentials;
+import io.podium.core.CallerReasons;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.RoleOutcome;
 import io.podium.core.broker.CachedCredentials;
 import io.podium.core.broker.StsCallException;
-import io.podium.core.pod.PodIdentity;
 import io.podium.core.pod.PodLookup;
 import io.podium.imds.ImdsDocuments;
 import io.podium.wire.ErrorDetails;
@@ -155,17 +155,7 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
           view.entry(found.pod().uid())
               .map(NodeView.Entry::outcome)
               .orElseGet(() -> new RoleOutcome.Unavailable("the pod was removed meanwhile"));
-      case PodLookup.NotFound notFound -> new RoleOutcome.Unavailable(notFound.reason());
-      case PodLookup.Ambiguous ambiguous ->
-          new RoleOutcome.Unavailable(
-              "IP is claimed by "
-                  + ambiguous.pods().size()
-                  + " pods ("
-                  + String.join(
-                      ", ", ambiguous.pods().stream().map(PodIdentity::qualifiedName).toList())
-                  + "); refusing to guess");
-      case PodLookup.HostAddress host ->
-          new RoleOutcome.Refused(RoleOutcome.Refusal.HOST_ADDRESS, host.reason(), null);
+      default -> CallerReasons.withoutPod(lookup);
     };
   }
 

@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,16 @@ public final class ServerConnections implements AutoCloseable {
             clock, new ImdsRenderer(JsonMapper.builder().build()), settings.minRemaining());
     this.callers = new RemoteCallerCredentials(view, this, clock, settings, metrics);
     metrics.watch(view::syncedServers, this::linkCount, view::podCount, view::credentialCount);
+  }
+
+  /**
+   * Tells the agent its node's own addresses ({@code --host-ip}, {@code --host-ip6}): callers from
+   * them get 403 at once, and no pod record claiming one is served. The host IPs the servers' pod
+   * records carry count too.
+   */
+  public ServerConnections nodeAddresses(Collection<InetAddress> addresses) {
+    view.nodeAddresses(addresses);
+    return this;
   }
 
   /** Resolves every {@code --server} and opens a stream to each replica found; never fails. */

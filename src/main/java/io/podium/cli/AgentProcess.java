@@ -61,6 +61,9 @@ final class AgentProcess implements AutoCloseable {
           new ServerConnections(
               config.servers(), tls.channelCredentials(), token, clock, timers, registry);
       closeInReverse.push(connections);
+      // The addresses the rule sends pods to are the node's own: never a pod's, whatever the
+      // servers' records say.
+      config.interception().ifPresent(rule -> connections.nodeAddresses(rule.hostAddresses()));
       // The metadata API starts at once and answers 503 until a server's snapshot is in: an
       // agent started before its servers waits for them instead of exiting.
       metadataServer =

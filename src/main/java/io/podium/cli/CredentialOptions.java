@@ -9,6 +9,7 @@ import io.podium.core.role.RoleBaseArn;
 import io.podium.core.role.RolePolicy;
 import io.podium.core.role.RoleResolver;
 import io.podium.core.session.SessionDurations;
+import io.podium.core.session.SessionNameScope;
 import io.podium.core.session.SessionNameTemplate;
 import io.podium.core.session.SessionRequestFactory;
 import io.podium.core.session.SessionTag;
@@ -89,10 +90,22 @@ final class CredentialOptions {
       paramLabel = "TEMPLATE",
       defaultValue = SessionNameTemplate.DEFAULT,
       description =
-          "Session name when the pod has no iam.amazonaws.com/session-name, from {namespace},"
-              + " {pod}, {serviceaccount}, {node}, {uid}; sanitised for STS and kept to 64"
-              + " characters (default: ${DEFAULT-VALUE}).")
+          "Session name of each pod, from {namespace}, {pod}, {serviceaccount}, {node}, {uid};"
+              + " sanitised for STS and kept to 64 characters (default: ${DEFAULT-VALUE}). It must"
+              + " start with {namespace} and one of @ = , + _ . so that every session name starts"
+              + " with its namespace's prefix (trust policies: sts:RoleSessionName like shop@*).")
   String sessionNameTemplate;
+
+  @Option(
+      names = "--unscoped-session-names",
+      description =
+          "Migration only: allow any --session-name-template and take every pod's"
+              + " iam.amazonaws.com/session-name verbatim, in every namespace (without it, the"
+              + " annotation counts only in namespaces annotated"
+              + " podium.io/allow-pod-session-names: \"true\", and stays inside the namespace's"
+              + " prefix). Trust policies can then not rely on session names; a warning says so at"
+              + " start.")
+  boolean unscopedSessionNames;
 
   @Option(
       names = "--session-tags",
@@ -210,8 +223,18 @@ final class CredentialOptions {
     try {
       Optional<SessionNameTemplate> sourceIdentity =
           Optional.ofNullable(sourceIdentityTemplate).map(SessionNameTemplate::parse);
+      if (unscopedSessionNames) {
+        LoggerFactory.getLogger(command.userObject().getClass())
+            .warn(
+                "--unscoped-session-names: pods choose any session name with"
+                    + " iam.amazonaws.com/session-name, and --session-name-template '{}' need not start"
+                    + " with the namespace; trust policies' sts:RoleSessionName conditions do not hold."
+                    + " Meant for migrations only",
+                sessionNameTemplate);
+      }
       return new SessionRequestFactory(
           SessionNameTemplate.parse(sessionNameTemplate),
+          unscopedSessionNames ? SessionNameScope.UNSCOPED : SessionNameScope.NAMESPACE,
           durations(chained),
           tags(),
           Optional.ofNullable(clusterName).filter(name -> !name.isBlank()),

@@ -6,9 +6,9 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -176,10 +176,8 @@ final class LoggingOptions {
     if (!(root.getAppender("STDOUT") instanceof ConsoleAppender<?> appender)) {
       return;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} %mdc - %msg%n%throwable");
-    encoder.start();
+    // Control characters escaped: messages quote what pods and namespaces wrote.
+    Encoder<ILoggingEvent> encoder = TextLogLayout.encoder(context);
     @SuppressWarnings("unchecked")
     ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> console =
         (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) appender;

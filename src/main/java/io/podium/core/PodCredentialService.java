@@ -4,7 +4,6 @@ import io.podium.core.broker.CachedCredentials;
 import io.podium.core.broker.CredentialBroker;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.broker.StsCallException;
-import io.podium.core.pod.PodIdentity;
 import io.podium.core.pod.PodLookup;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -64,17 +63,7 @@ public final class PodCredentialService<R> implements CallerCredentials<R> {
     return switch (lookup) {
       case PodLookup.Found found ->
           decider.decide(found.pod(), directory.namespacePolicy(found.pod().namespace()));
-      case PodLookup.NotFound notFound -> new RoleOutcome.Unavailable(notFound.reason());
-      case PodLookup.Ambiguous ambiguous ->
-          new RoleOutcome.Unavailable(
-              "IP is claimed by "
-                  + ambiguous.pods().size()
-                  + " pods ("
-                  + String.join(
-                      ", ", ambiguous.pods().stream().map(PodIdentity::qualifiedName).toList())
-                  + "); refusing to guess");
-      case PodLookup.HostAddress host ->
-          new RoleOutcome.Refused(RoleOutcome.Refusal.HOST_ADDRESS, host.reason(), null);
+      default -> CallerReasons.withoutPod(lookup);
     };
   }
 

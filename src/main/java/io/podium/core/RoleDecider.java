@@ -72,7 +72,8 @@ public final class RoleDecider {
           new RoleOutcome.Refused(RoleOutcome.Refusal.POLICY_DENIED, denied.explanation(), pod);
       case Decision.Allowed allowed -> {
         try {
-          SessionRequest request = sessions.forPod(pod, resolved.role());
+          SessionRequest request =
+              sessions.forPod(pod, resolved.role(), namespace.podSessionNames());
           // The request's role equals the resolved one; the request's instance is shared by
           // every pod of the session, the resolved one is this pod's own copy.
           yield new RoleOutcome.Permitted(pod, request.role(), resolved.source(), request);

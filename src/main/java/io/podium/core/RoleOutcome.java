@@ -18,11 +18,35 @@ public sealed interface RoleOutcome {
   /** The caller's pod asks for no role (404). */
   record NoRole(PodIdentity pod) implements RoleOutcome {}
 
-  /** The caller may not have credentials (403); {@code reason} is safe to show the caller. */
-  record Refused(Refusal kind, String reason, PodIdentity pod) implements RoleOutcome {}
+  /**
+   * The caller may not have credentials (403).
+   *
+   * @param reason safe to show the caller: about the caller's own pod at most, never another pod
+   * @param pod the caller's pod; {@code null} when the caller is the node
+   * @param detail for the log: the reason with whatever it may not tell the caller (other pods)
+   */
+  record Refused(Refusal kind, String reason, PodIdentity pod, String detail)
+      implements RoleOutcome {
 
-  /** Podium cannot answer correctly right now (503): unknown or ambiguous caller. */
-  record Unavailable(String reason) implements RoleOutcome {}
+    /** A refusal whose reason tells the log nothing more. */
+    public Refused(Refusal kind, String reason, PodIdentity pod) {
+      this(kind, reason, pod, reason);
+    }
+  }
+
+  /**
+   * Podium cannot answer correctly right now (503): unknown or ambiguous caller.
+   *
+   * @param reason safe to show the caller: names no pod but its own
+   * @param detail for the log: the reason with whatever it may not tell the caller (other pods)
+   */
+  record Unavailable(String reason, String detail) implements RoleOutcome {
+
+    /** An answer whose reason tells the log nothing more. */
+    public Unavailable(String reason) {
+      this(reason, reason);
+    }
+  }
 
   /** Why a caller was refused; bounded, so fit for a metric label. */
   enum Refusal {

@@ -62,6 +62,7 @@ final class Exchange {
   private final boolean http10;
   private final long startNanos;
   private boolean responded;
+  private boolean closeAfter;
   private ScheduledFuture<?> timeout;
 
   Exchange(
@@ -113,6 +114,11 @@ final class Exchange {
     return headers;
   }
 
+  /** Closes the connection once the response is written, whatever the request asked for. */
+  void closeAfterResponse() {
+    closeAfter = true;
+  }
+
   /** Whether the connection is still there to answer. */
   boolean isOpen() {
     return ctx.channel().isActive();
@@ -155,7 +161,7 @@ final class Exchange {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    boolean keep = keepAlive && ctx.channel().isActive();
+    boolean keep = keepAlive && !closeAfter && ctx.channel().isActive();
     if (keep) {
       if (http10) {
         // HTTP/1.1 keeps connections open by default; HTTP/1.0 needs the header echoed.
@@ -212,12 +218,13 @@ final class Exchange {
       }
       case RoleOutcome.Refused refused -> {
         try (LogContext _ = LogContext.of(refused.pod())) {
+          // The log gets the detail (other pods' names included); the caller only the reason.
           log.info(
               "Refused {} {} from {} with 403: {} ({})",
               method,
               MetadataPaths.forLog(target),
               caller,
-              refused.reason(),
+              refused.detail(),
               refused.kind());
         }
         respond(HttpResponseStatus.FORBIDDEN, refused.reason());
@@ -228,7 +235,7 @@ final class Exchange {
             method,
             MetadataPaths.forLog(target),
             caller,
-            unavailable.reason());
+            unavailable.detail());
         respond(HttpResponseStatus.SERVICE_UNAVAILABLE, unavailable.reason());
       }
       case RoleOutcome.Permitted permitted ->

@@ -8,14 +8,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 
 /**
- * The pipeline of one metadata API connection: time limits on raw bytes, the HTTP codec with line
- * and header limits, aggregation with a small body limit, one request at a time (flow control with
- * auto-read off), the per-source rate limit, then the router.
+ * The pipeline of one metadata API connection: the connection caps, time limits on raw bytes, the
+ * HTTP codec with line and header limits, aggregation with a small body limit, one request at a
+ * time (flow control with auto-read off), the per-source rate limit, then the router.
  */
 final class MetadataChannelInitializer extends ChannelInitializer<Channel> {
 
   private final MetadataSettings settings;
   private final MetadataMetrics metrics;
+  private final ConnectionLimits connections;
   private final RateLimitHandler rateLimit;
   private final MetadataRouter router;
 
@@ -25,10 +26,12 @@ final class MetadataChannelInitializer extends ChannelInitializer<Channel> {
   MetadataChannelInitializer(
       MetadataSettings settings,
       MetadataMetrics metrics,
+      ConnectionLimits connections,
       RateLimitHandler rateLimit,
       MetadataRouter router) {
     this.settings = settings;
     this.metrics = metrics;
+    this.connections = connections;
     this.rateLimit = rateLimit;
     this.router = router;
   }
@@ -37,6 +40,7 @@ final class MetadataChannelInitializer extends ChannelInitializer<Channel> {
   protected void initChannel(Channel channel) {
     channel.config().setAutoRead(false);
     ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("connection-limit", new ConnectionLimitHandler(connections, metrics));
     pipeline.addLast(
         "timeouts",
         new ConnectionTimeoutHandler(settings.requestTimeout(), settings.idleTimeout(), metrics));

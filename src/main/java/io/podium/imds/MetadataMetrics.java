@@ -3,12 +3,14 @@ package io.podium.imds;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * The metadata API's metrics, registered on the registry the process passes in and removed again on
@@ -33,6 +35,11 @@ final class MetadataMetrics implements AutoCloseable {
   private final Histogram duration;
   private final Counter rejected;
   private final Counter auditRepeats;
+  private final Counter connectionsRefused;
+  private final CounterDataPoint refusedAtSourceLimit;
+  private final CounterDataPoint refusedAtLimit;
+  private final GaugeWithCallback openConnections;
+  private volatile IntSupplier open = () -> 0;
   private final Map<Route, DistributionDataPoint> durationByRoute = new EnumMap<>(Route.class);
   private final Map<Rejection, CounterDataPoint> rejectedByReason = new EnumMap<>(Rejection.class);
   private final Map<Integer, CounterDataPoint> requestsByRouteAndStatus = new ConcurrentHashMap<>();
@@ -82,6 +89,22 @@ final class MetadataMetrics implements AutoCloseable {
                 "Credentials documents handed again to a pod that already had them (same pod,"
                     + " access key id and route): counted here instead of another audit record")
             .register(registry);
+    connectionsRefused =
+        Counter.builder()
+            .name("podium_metadata_connections_refused_total")
+            .help(
+                "Connections to the metadata port closed as they opened, by cap: source_limit"
+                    + " (one source address held its cap) or limit (all sources held the cap)")
+            .labelNames("reason")
+            .register(registry);
+    refusedAtSourceLimit = connectionsRefused.labelValues("source_limit");
+    refusedAtLimit = connectionsRefused.labelValues("limit");
+    openConnections =
+        GaugeWithCallback.builder()
+            .name("podium_metadata_open_connections")
+            .help("Connections open on the metadata port now")
+            .callback(callback -> callback.call(open.getAsInt()))
+            .register(registry);
     for (Route route : Route.values()) {
       durationByRoute.put(route, duration.labelValues(route.label()));
     }
@@ -111,6 +134,16 @@ final class MetadataMetrics implements AutoCloseable {
     auditRepeats.inc();
   }
 
+  /** Where the open connections are counted. */
+  void watchOpenConnections(IntSupplier openNow) {
+    this.open = openNow;
+  }
+
+  /** One connection closed as it opened, at the {@code "source_limit"} or the {@code "limit"}. */
+  void connectionRefused(String cap) {
+    (cap.equals("limit") ? refusedAtLimit : refusedAtSourceLimit).inc();
+  }
+
   /** One request refused for {@code reason}. */
   void rejected(Rejection reason) {
     rejectedByReason.get(reason).inc();
@@ -124,5 +157,7 @@ final class MetadataMetrics implements AutoCloseable {
     registry.unregister(credentialsAge);
     registry.unregister(credentialsRemaining);
     registry.unregister(auditRepeats);
+    registry.unregister(connectionsRefused);
+    registry.unregister(openConnections);
   }
 }

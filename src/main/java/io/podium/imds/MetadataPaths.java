@@ -3,8 +3,8 @@ package io.podium.imds;
 /**
  * Reduces a request target to the one path form the router and the allow-list judge. Anything that
  * a server behind us might read differently — percent-escapes, dot segments, empty segments,
- * backslashes, absolute URIs — is refused rather than normalised, so that no spelling of a denied
- * path can slip past the checks.
+ * backslashes, absolute URIs, path parameters ({@code ;}) — is refused rather than normalised, so
+ * that no spelling of a denied path can slip past the checks.
  */
 final class MetadataPaths {
 
@@ -70,6 +70,8 @@ final class MetadataPaths {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')
-        || "-._~:@!$&'()*+,;=".indexOf(c) >= 0;
+        // No ';': servlet containers and proxies cut path parameters off a segment, so
+        // "user-data;x" would be read there as "user-data". No EC2 metadata path has one.
+        || "-._~:@!$&'()*+,=".indexOf(c) >= 0;
   }
 }

@@ -76,6 +76,8 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
       return;
     }
     if (request.protocolVersion().majorVersion() != 1) {
+      // What follows on the connection would be framed by rules we do not speak: close it.
+      exchange.closeAfterResponse();
       exchange.reject(
           HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
           Rejection.MALFORMED_REQUEST,

@@ -113,8 +113,15 @@ public final class MetadataServer implements AutoCloseable {
                 settings.maxRequestsPerSecond(),
                 metrics,
                 settings.responseTimeout());
+    ConnectionLimits connections =
+        new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerSource());
+    metrics.watchOpenConnections(connections::open);
     return new MetadataChannelInitializer(
-        settings, metrics, rateLimit, new MetadataRouter(handlers, tokens, settings, metrics));
+        settings,
+        metrics,
+        connections,
+        rateLimit,
+        new MetadataRouter(handlers, tokens, settings, metrics));
   }
 
   /**

@@ -36,6 +36,10 @@ import java.util.Objects;
  * @param maxBodyBytes request body limit (larger: 413 and close)
  * @param maxUpstreamBodyBytes upstream response limit (larger: 502)
  * @param workerThreads event loop threads; 0 means one per available processor
+ * @param maxConnections open connections on the port, all sources together (more are closed as they
+ *     open)
+ * @param maxConnectionsPerSource open connections one source address may hold (more are closed as
+ *     they open)
  */
 public record MetadataSettings(
     InetSocketAddress listen,
@@ -56,7 +60,9 @@ public record MetadataSettings(
     int maxHeaderSize,
     int maxBodyBytes,
     int maxUpstreamBodyBytes,
-    int workerThreads) {
+    int workerThreads,
+    int maxConnections,
+    int maxConnectionsPerSource) {
 
   /** The production upstream, the EC2 instance metadata service's link-local address. */
   public static final URI EC2_METADATA_SERVICE = URI.create("http://169.254.169.254");
@@ -128,6 +134,8 @@ public record MetadataSettings(
     requireRange("the request body limit", maxBodyBytes, 0, MAX_SIZE_LIMIT);
     requireRange("the upstream body limit", maxUpstreamBodyBytes, 1024, 16 * MAX_SIZE_LIMIT);
     requireRange("the worker thread count", workerThreads, 0, 256);
+    requireRange("the connection cap", maxConnections, 1, 1_000_000);
+    requireRange("the connection cap per source", maxConnectionsPerSource, 1, maxConnections);
   }
 
   /** Defaults for tests and embedding: loopback on an ephemeral port, no passthrough. */
@@ -156,7 +164,9 @@ public record MetadataSettings(
         .maxHeaderSize(maxHeaderSize)
         .maxBodyBytes(maxBodyBytes)
         .maxUpstreamBodyBytes(maxUpstreamBodyBytes)
-        .workerThreads(workerThreads);
+        .workerThreads(workerThreads)
+        .maxConnections(maxConnections)
+        .maxConnectionsPerSource(maxConnectionsPerSource);
   }
 
   /**
@@ -275,6 +285,9 @@ public record MetadataSettings(
     private int maxBodyBytes = 1024;
     private int maxUpstreamBodyBytes = 64 * 1024;
     private int workerThreads;
+    // A pod's SDKs hold a connection or two; a pod of many processes, a few dozen.
+    private int maxConnections = 4096;
+    private int maxConnectionsPerSource = 64;
 
     private Builder() {}
 
@@ -378,6 +391,16 @@ public record MetadataSettings(
       return this;
     }
 
+    public Builder maxConnections(int value) {
+      maxConnections = value;
+      return this;
+    }
+
+    public Builder maxConnectionsPerSource(int value) {
+      maxConnectionsPerSource = value;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException saying which option to fix
      */
@@ -401,7 +424,9 @@ public record MetadataSettings(
           maxHeaderSize,
           maxBodyBytes,
           maxUpstreamBodyBytes,
-          workerThreads);
+          workerThreads,
+          maxConnections,
+          maxConnectionsPerSource);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.podium.imds;
 
 import com.google.re2j.Pattern;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Which metadata paths may reach the node's real metadata service: those the allow-list matches
@@ -16,6 +16,11 @@ import java.util.Set;
  * anything else under {@code instance-identity/} but the unsigned {@code document} (a signature
  * lets a pod prove itself to be the node, e.g. to Vault's aws-ec2 login); and {@code api/token}
  * (Podium issues its own tokens).
+ *
+ * <p>Each name is matched as a prefix of its segment, not as the whole segment: a server behind
+ * Podium may read {@code user-data:}, {@code user-data~} or {@code iam.json} as the denied name
+ * with a suffix (or a parameter) it ignores, so every segment that starts with a denied name is
+ * denied. ({@link MetadataPaths} refuses {@code ;} path parameters before any of this.)
  */
 final class PassthroughPolicy {
 
@@ -30,12 +35,9 @@ final class PassthroughPolicy {
           + "|placement(/[a-z0-9-]+)?)/?"
           + "|/latest/dynamic/instance-identity/document/?";
 
-  private static final Set<String> DENIED_SEGMENTS =
-      Set.of(
-          "user-data",
-          "identity-credentials",
-          "security-credentials",
-          "security-credentials-extended");
+  /** Segments starting with one of these are denied wherever they occur. */
+  private static final List<String> DENIED_PREFIXES =
+      List.of("user-data", "identity-credentials", "security-credentials");
 
   private final Pattern allowed;
   private final String allowedSource;
@@ -58,10 +60,24 @@ final class PassthroughPolicy {
       String segment = segments[i];
       String previous = i > 0 ? segments[i - 1] : "";
       String next = i + 1 < segments.length ? segments[i + 1] : "";
-      if (DENIED_SEGMENTS.contains(segment)
-          || (segment.equals("iam") && previous.equals("meta-data"))
-          || (segment.equals("token") && previous.equals("api"))
-          || (segment.equals("instance-identity") && !next.isEmpty() && !next.equals("document"))) {
+      if (startsWithAny(segment, DENIED_PREFIXES)
+          || (segment.startsWith("iam") && previous.startsWith("meta-data"))
+          || (segment.startsWith("token") && previous.startsWith("api"))
+          || (segment.startsWith("instance-identity") && !unsignedIdentity(segment, next))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code instance-identity} itself, listed or asked for its unsigned {@code document} only. */
+  private static boolean unsignedIdentity(String segment, String next) {
+    return segment.equals("instance-identity") && (next.isEmpty() || next.equals("document"));
+  }
+
+  private static boolean startsWithAny(String segment, List<String> prefixes) {
+    for (String prefix : prefixes) {
+      if (segment.startsWith(prefix)) {
         return true;
       }
     }

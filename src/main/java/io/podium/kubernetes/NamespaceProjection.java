@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a Kubernetes Namespace into its {@link NamespacePolicy}, for every namespace source. Reads
- * kiam's {@code iam.amazonaws.com/permitted} regex and parses kube2iam's {@code
- * iam.amazonaws.com/allowed-roles} JSON list here, so that the core stays free of JSON.
+ * kiam's {@code iam.amazonaws.com/permitted} regex and Podium's {@code
+ * podium.io/allow-pod-session-names}, and parses kube2iam's {@code iam.amazonaws.com/allowed-roles}
+ * JSON list here, so that the core stays free of JSON.
  */
 final class NamespaceProjection {
 
@@ -47,7 +48,11 @@ final class NamespaceProjection {
     return new NamespaceAnnotations(
         name,
         annotations.get(NamespacePolicy.PERMITTED_ANNOTATION),
-        allowedRoles(annotations.get(AllowedRoles.ANNOTATION)));
+        allowedRoles(annotations.get(AllowedRoles.ANNOTATION)),
+        "true"
+            .equalsIgnoreCase(
+                String.valueOf(annotations.get(NamespacePolicy.POD_SESSION_NAMES_ANNOTATION))
+                    .strip()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.podium.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -64,12 +66,50 @@ final class PodProjection {
         serviceAccountName(pod),
         spec.getNodeName(),
         ips(status, qualifiedName),
-        PodPhase.fromApi(status.getPhase()),
+        phase(metadata, status),
         deletionTimestamp(metadata.getDeletionTimestamp(), qualifiedName),
         Boolean.TRUE.equals(spec.getHostNetwork()),
         PodAnnotations.from(metadata.getAnnotations()),
         serviceAccountRoleArn,
         hostIps(status, qualifiedName));
+  }
+
+  /**
+   * {@code status.phase}, or {@link PodPhase#STOPPED} for a terminating pod that still says Pending
+   * or Running but whose containers (init, regular and ephemeral) all report that they stopped.
+   * Without container statuses nothing is known, and the reported phase stands.
+   */
+  static PodPhase phase(ObjectMeta metadata, PodStatus status) {
+    PodPhase reported = PodPhase.fromApi(status.getPhase());
+    boolean live = reported == PodPhase.PENDING || reported == PodPhase.RUNNING;
+    if (!live || isBlank(metadata.getDeletionTimestamp())) {
+      return reported;
+    }
+    List<ContainerStatus> containers = status.getContainerStatuses();
+    if (containers == null || containers.isEmpty()) {
+      return reported;
+    }
+    return allStopped(containers)
+            && allStopped(status.getInitContainerStatuses())
+            && allStopped(status.getEphemeralContainerStatuses())
+        ? PodPhase.STOPPED
+        : reported;
+  }
+
+  /** Whether every container reports a stopped state: terminated, or waiting to be started. */
+  private static boolean allStopped(List<ContainerStatus> containers) {
+    if (containers == null) {
+      return true;
+    }
+    for (ContainerStatus container : containers) {
+      ContainerState state = container == null ? null : container.getState();
+      if (state == null
+          || state.getRunning() != null
+          || (state.getTerminated() == null && state.getWaiting() == null)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A pod's namespace, {@value #DEFAULT_NAMESPACE} when the manifest leaves it out. */

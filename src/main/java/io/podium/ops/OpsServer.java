@@ -1,17 +1,22 @@
 package io.podium.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,20 +24,69 @@ import org.slf4j.LoggerFactory;
  * The operations endpoint on {@code --metrics-listen}: {@code /metrics} (Prometheus text or
  * OpenMetrics, by the exporter of client_java), {@code /healthz} (liveness) and {@code /readyz}
  * (readiness), each 200 or 503 with one line per check. Plain HTTP on a port of its own, apart from
- * the metadata API that pods reach. This class only binds, starts and stops.
+ * the metadata API that pods reach. This class only binds, starts and stops; the pipeline is {@link
+ * OpsChannelInitializer}'s.
+ *
+ * <p>It runs on Netty so that slow or idle connections cost a socket, not a thread: requests are
+ * read without blocking, a connection that has not sent a whole request within the request timeout
+ * is closed, connections are capped per source address and overall, and every answer closes its
+ * connection. A pod that can reach the node's address can therefore not make the liveness probe
+ * hang (and the kubelet restart Podium) by holding connections open.
  */
 public final class OpsServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
-  private final HTTPServer server;
-  private final ExecutorService executor;
+  /**
+   * What one client may hold of the endpoint.
+   *
+   * @param requestTimeout from a connection's first moment to its whole request; then it is closed
+   * @param maxConnections open connections in all; more are closed at once
+   * @param maxConnectionsPerSource open connections from one address; more are closed at once
+   */
+  public record Limits(Duration requestTimeout, int maxConnections, int maxConnectionsPerSource) {
+
+    /** Probes and scrapes send a few hundred bytes and come one at a time from few addresses. */
+    public static final Limits DEFAULT = new Limits(Duration.ofSeconds(5), 256, 16);
+
+    public Limits {
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("the request timeout must be positive");
+      }
+      if (maxConnectionsPerSource < 1 || maxConnections < maxConnectionsPerSource) {
+        throw new IllegalArgumentException(
+            "connection limits must be at least 1 per source and at least that overall");
+      }
+    }
+  }
+
+  private final EventLoopGroup group;
+  private final ExecutorService probes;
+  private final ExecutorService scrapes;
+  private final Channel channel;
   private final InetSocketAddress address;
 
-  private OpsServer(HTTPServer server, ExecutorService executor, InetSocketAddress address) {
-    this.server = server;
-    this.executor = executor;
+  private OpsServer(
+      EventLoopGroup group,
+      ExecutorService probes,
+      ExecutorService scrapes,
+      Channel channel,
+      InetSocketAddress address) {
+    this.group = group;
+    this.probes = probes;
+    this.scrapes = scrapes;
+    this.channel = channel;
     this.address = address;
+  }
+
+  /**
+   * Binds {@code listen} and serves {@code registry} and {@code health} with the default limits.
+   *
+   * @throws IllegalStateException when the address cannot be bound, saying why
+   */
+  public static OpsServer start(
+      InetSocketAddress listen, PrometheusRegistry registry, Health health) {
+    return start(listen, registry, health, Limits.DEFAULT);
   }
 
   /**
@@ -41,26 +95,42 @@ public final class OpsServer implements AutoCloseable {
    * @throws IllegalStateException when the address cannot be bound, saying why
    */
   public static OpsServer start(
-      InetSocketAddress listen, PrometheusRegistry registry, Health health) {
-    // Probes and scrapes are rare and quick; two threads keep a slow scrape from delaying a probe.
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2, Thread.ofPlatform().name("podium-ops-", 0).daemon().factory());
+      InetSocketAddress listen, PrometheusRegistry registry, Health health, Limits limits) {
+    // One thread each: a slow scrape never delays a probe, and neither blocks the event loop.
+    ExecutorService probes =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("podium-ops-probes").daemon().factory());
+    ExecutorService scrapes =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("podium-ops-scrapes").daemon().factory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("podium-ops", true), NioIoHandler.newFactory());
+    OpsHandler handler =
+        new OpsHandler(health, new PrometheusScrapeHandler(registry), probes, scrapes);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new OpsChannelInitializer(
+                    limits,
+                    new SourceConnectionLimit(
+                        limits.maxConnections(), limits.maxConnectionsPerSource()),
+                    handler));
     try {
-      HTTPServer server =
-          HTTPServer.builder()
-              .inetAddress(listen.getAddress())
-              .port(listen.getPort())
-              .registry(registry)
-              .executorService(executor)
-              .registerHealthHandler(false)
-              .defaultHandler(new ProbeHandler(health))
-              .buildAndStart();
-      InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), server.getPort());
+      Channel channel = bootstrap.bind(listen).sync().channel();
+      InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
       log.info("Metrics on http://{}/metrics, probes on /healthz and /readyz", hostPort(bound));
-      return new OpsServer(server, executor, bound);
-    } catch (IOException e) {
-      executor.shutdownNow();
+      return new OpsServer(group, probes, scrapes, channel, bound);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(group, probes, scrapes);
+      throw new IllegalStateException("interrupted while binding " + hostPort(listen), e);
+    } catch (Exception e) {
+      stop(group, probes, scrapes);
       throw new IllegalStateException(
           "cannot listen on " + hostPort(listen) + " (--metrics-listen): " + e.getMessage(), e);
     }
@@ -90,71 +160,21 @@ public final class OpsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    executor.shutdownNow();
+    channel.close().syncUninterruptibly();
+    stop(group, probes, scrapes);
+  }
+
+  private static void stop(EventLoopGroup group, ExecutorService probes, ExecutorService scrapes) {
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    probes.shutdownNow();
+    scrapes.shutdownNow();
   }
 
   private static String hostPort(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-  }
-
-  /** {@code /healthz} and {@code /readyz}; everything else but {@code /metrics} is 404. */
-  private static final class ProbeHandler implements HttpHandler {
-
-    private final Health health;
-
-    ProbeHandler(Health health) {
-      this.health = health;
-    }
-
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-      try (exchange) {
-        String path = exchange.getRequestURI().getPath();
-        Health.Probe probe =
-            switch (path) {
-              case "/healthz", "/livez" -> Health.Probe.LIVE;
-              case "/readyz" -> Health.Probe.READY;
-              default -> null;
-            };
-        if (probe == null) {
-          send(exchange, 404, "not found: try /metrics, /healthz or /readyz\n");
-          return;
-        }
-        String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-          send(exchange, 405, "method not allowed\n");
-          return;
-        }
-        Health.Report report = health.report(probe);
-        send(exchange, report.passing() ? 200 : 503, body(probe, report));
-      }
-    }
-
-    /** One line per check, in the style of the Kubernetes API server's verbose probes. */
-    private static String body(Health.Probe probe, Health.Report report) {
-      StringBuilder body = new StringBuilder();
-      for (Health.Result result : report.results()) {
-        body.append(result.passing() ? "[+]" : "[-]").append(result.name());
-        body.append(result.passing() ? " ok" : " failed: " + result.whenFailing()).append('\n');
-      }
-      String name = probe == Health.Probe.LIVE ? "healthz" : "readyz";
-      body.append(name).append(report.passing() ? " check passed" : " check failed").append('\n');
-      return body.toString();
-    }
-
-    private static void send(HttpExchange exchange, int status, String text) throws IOException {
-      byte[] body = text.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(status, head ? -1 : body.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    }
   }
 }

@@ -61,6 +61,9 @@ public final class WireCodec {
     for (InetAddress ip : pod.ips()) {
       state.addIps(ByteString.copyFrom(ip.getAddress()));
     }
+    for (InetAddress ip : pod.hostIps()) {
+      state.addHostIps(ByteString.copyFrom(ip.getAddress()));
+    }
     if (outcome != null) {
       state.setDecision(encode(outcome));
     }
@@ -105,6 +108,10 @@ public final class WireCodec {
     for (ByteString ip : state.getIpsList()) {
       decodeIp(ip).ifPresent(ips::add);
     }
+    List<InetAddress> hostIps = new ArrayList<>(state.getHostIpsCount());
+    for (ByteString ip : state.getHostIpsList()) {
+      decodeIp(ip).ifPresent(hostIps::add);
+    }
     return new PodIdentity(
         state.getUid(),
         state.getNamespace(),
@@ -119,7 +126,7 @@ public final class WireCodec {
         state.getHostNetwork(),
         null,
         null,
-        List.of());
+        hostIps);
   }
 
   /** The role decision for {@code pod}; anything this version cannot read is Unavailable. */
@@ -293,6 +300,7 @@ public final class WireCodec {
       case SUCCEEDED -> Phase.PHASE_SUCCEEDED;
       case FAILED -> Phase.PHASE_FAILED;
       case UNKNOWN -> Phase.PHASE_UNKNOWN;
+      case STOPPED -> Phase.PHASE_STOPPED;
     };
   }
 
@@ -302,6 +310,7 @@ public final class WireCodec {
       case PHASE_RUNNING -> PodPhase.RUNNING;
       case PHASE_SUCCEEDED -> PodPhase.SUCCEEDED;
       case PHASE_FAILED -> PodPhase.FAILED;
+      case PHASE_STOPPED -> PodPhase.STOPPED;
       // Unknown phases may hold no credentials: the safe reading of a value we do not know.
       case PHASE_UNKNOWN, PHASE_UNSPECIFIED, UNRECOGNIZED -> PodPhase.UNKNOWN;
     };

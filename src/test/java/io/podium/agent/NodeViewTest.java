@@ -19,6 +19,7 @@ import io.podium.wire.v1.RoleDecision;
 import io.podium.wire.v1.SessionCredentials;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,6 +56,62 @@ class NodeViewTest {
             new Credentials(keyId, "secret", "token", expiration),
             "arn:aws:sts::123456789012:assumed-role/shop-web/shop-web"),
         clock.instant());
+  }
+
+  @Test
+  void aPodRecordOnAnAddressItsNeighboursReportAsTheNodesIsNotServed() {
+    PodIdentity reporting = TestPods.reportingHost(web, "192.168.1.10");
+    PodIdentity forged =
+        TestPods.running("shop", "forged")
+            .onNode("node-a")
+            .withIp("192.168.1.10")
+            .withRole("shop-web")
+            .build();
+    view.streamStarted(replicaA);
+    view.podUpserted(replicaA, permitted(reporting));
+    view.podUpserted(replicaA, permitted(forged));
+    view.synced(replicaA);
+
+    assertThat(view.lookup(TestPods.ip("192.168.1.10"))).isInstanceOf(PodLookup.HostAddress.class);
+    assertThat(view.lookup(TestPods.ip("10.0.1.5"))).isInstanceOf(PodLookup.Found.class);
+  }
+
+  @Test
+  void theAgentsOwnHostIpIsNeverServedAsAPod() {
+    PodIdentity forged =
+        TestPods.running("shop", "forged")
+            .onNode("node-a")
+            .withIp("192.168.1.10")
+            .withRole("shop-web")
+            .build();
+    view.nodeAddresses(List.of(TestPods.ip("192.168.1.10")));
+    view.streamStarted(replicaA);
+    view.podUpserted(replicaA, permitted(forged));
+    view.synced(replicaA);
+
+    assertThat(view.lookup(TestPods.ip("192.168.1.10"))).isInstanceOf(PodLookup.HostAddress.class);
+  }
+
+  @Test
+  void aStoppedPodFromTheStreamHoldsNoCredentialsAndLeavesItsIpToTheNextPod() {
+    PodIdentity stopped =
+        TestPods.running("shop", "old")
+            .onNode("node-a")
+            .withIp("10.0.1.5")
+            .withRole("shop-web")
+            .inPhase(io.podium.core.pod.PodPhase.STOPPED)
+            .terminatingUntil(clock.instant().plusSeconds(30))
+            .build();
+    view.streamStarted(replicaA);
+    view.podUpserted(replicaA, permitted(stopped));
+    view.synced(replicaA);
+    assertThat(view.lookup(TestPods.ip("10.0.1.5"))).isInstanceOf(PodLookup.NotFound.class);
+
+    view.podUpserted(replicaA, permitted(web));
+
+    assertThat(view.lookup(TestPods.ip("10.0.1.5")))
+        .isInstanceOfSatisfying(
+            PodLookup.Found.class, found -> assertThat(found.pod().name()).isEqualTo("web"));
   }
 
   @Test

@@ -396,10 +396,10 @@ public final class FirstCredentials {
         failures.add(result.name() + ": " + result.failure());
         continue;
       }
-      // The session name is the default template's, {namespace}-{pod}.
+      // The session name is the default template's, {namespace}@{pod}.
       Duration delay =
           sts.stats()
-              .injectedDelay(NAMESPACE + "-" + result.name())
+              .injectedDelay(NAMESPACE + "@" + result.name())
               .orElseThrow(
                   () -> new IllegalStateException("no STS call seen for " + result.name()));
       long waited = result.served() - result.added();

@@ -117,7 +117,7 @@ public final class ScaleModel {
       Optional.of(RoleBaseArn.parse("arn:aws:iam::123456789012:role/"));
   private static final int NAMESPACES = 50;
   private static final int PODS_PER_DEPLOYMENT = 10;
-  private static final String TEMPLATE = "{namespace}-{serviceaccount}";
+  private static final String TEMPLATE = "{namespace}@{serviceaccount}";
   private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();

@@ -177,8 +177,8 @@ public final class StsCostSimulation {
             "nodes",
             NODES));
     // Pods of a deployment share a session when the name comes from the service account; the
-    // default template ({namespace}-{pod}) makes every pod its own session.
-    for (String template : List.of("{namespace}-{serviceaccount}", SessionNameTemplate.DEFAULT)) {
+    // default template ({namespace}@{pod}) makes every pod its own session.
+    for (String template : List.of("{namespace}@{serviceaccount}", SessionNameTemplate.DEFAULT)) {
       StsCostSimulation simulation =
           new StsCostSimulation(pods, roles, day, seed, template, requests, replicas, killAt);
       result.put(template, simulation.run());

@@ -198,7 +198,7 @@ class AgentServerIT {
 
           assertThat(cli.exitCode()).as(cli.stderr()).isZero();
           assertThat(cli.stdout().strip())
-              .isEqualTo("arn:aws:sts::123456789012:assumed-role/shop-web/shop-web");
+              .isEqualTo("arn:aws:sts::123456789012:assumed-role/shop-web/shop@web");
           // The pod on node-2 is the other agent's: this one never learns of it.
           assertThat(
                   ImdsClient.get(

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 class DevModeIT {
 
   private static final String DEV_WEB_ARN =
-      "arn:aws:sts::123456789012:assumed-role/dev-web/dev-web";
+      "arn:aws:sts::123456789012:assumed-role/dev-web/dev@web";
 
   @TempDir static Path workDir;
   private static PodiumProcess podium;

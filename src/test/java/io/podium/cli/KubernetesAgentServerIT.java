@@ -152,7 +152,7 @@ class KubernetesAgentServerIT {
                   "Arn"));
       assertThat(cli.exitCode()).as(cli.stderr()).isZero();
       assertThat(cli.stdout().strip())
-          .isEqualTo("arn:aws:sts::123456789012:assumed-role/shop-web/shop-web");
+          .isEqualTo("arn:aws:sts::123456789012:assumed-role/shop-web/shop@web");
       assertThat(ImdsClient.get("127.0.0.2", imdsPort, CREDENTIALS).status()).isEqualTo(503);
       // A new pod of node-1, asked for at once: from the stream, or a lookup that waits for it.
       cluster

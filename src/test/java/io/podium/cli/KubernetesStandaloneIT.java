@@ -209,7 +209,7 @@ class KubernetesStandaloneIT {
                 "json"));
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains("assumed-role/shop-web/shop-web");
+    assertThat(result.stdout()).contains("assumed-role/shop-web/shop@web");
   }
 
   @Test

@@ -370,7 +370,7 @@ class OperationsIT {
     assertThat(JsonLogs.mdc(record, "pod.node")).isEqualTo(node);
     assertThat(JsonLogs.mdc(record, "iam.role"))
         .isEqualTo("arn:aws:iam::123456789012:role/shop-web");
-    assertThat(JsonLogs.mdc(record, "iam.session_name")).isEqualTo("shop-web");
+    assertThat(JsonLogs.mdc(record, "iam.session_name")).isEqualTo("shop@web");
     assertThat(JsonLogs.mdc(record, "credentials.access_key_id")).isEqualTo(accessKeyId);
     assertThat(Instant.parse(JsonLogs.mdc(record, "credentials.expiration")))
         .isAfter(Instant.now().plus(Duration.ofMinutes(20)));

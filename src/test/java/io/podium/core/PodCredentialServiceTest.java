@@ -95,7 +95,7 @@ class PodCredentialServiceTest {
     var issued = (CredentialOutcome.Issued<String>) outcome;
     assertThat(issued.permitted().role().toString())
         .isEqualTo("arn:aws:iam::123456789012:role/web-reader");
-    assertThat(issued.credentials().request().sessionName()).isEqualTo("shop-web");
+    assertThat(issued.credentials().request().sessionName()).isEqualTo("shop@web");
     assertThat(issued.credentials().rendered())
         .isEqualTo(issued.credentials().credentials().accessKeyId());
   }
@@ -173,15 +173,43 @@ class PodCredentialServiceTest {
   }
 
   @Test
-  void ipClaimedByTwoPodsIsUnavailableAndNamesThem() {
-    directory.permit("shop", ".*");
-    directory.index.upsert(TestPods.running("shop", "a").withIp("10.0.0.5").withRole("a").build());
-    directory.index.upsert(TestPods.running("shop", "b").withIp("10.0.0.5").withRole("b").build());
+  void ipClaimedByTwoPodsIsUnavailableNamingThemToTheLogOnly() {
+    directory.permit("dev", ".*");
+    directory.index.upsert(
+        TestPods.running("dev", "dup-a").withIp("10.0.0.5").withRole("a").build());
+    directory.index.upsert(
+        TestPods.running("dev", "dup-b").withIp("10.0.0.5").withRole("b").build());
 
     var outcome = (RoleOutcome.Unavailable) now(service.role(ip("10.0.0.5")));
 
-    assertThat(outcome.reason()).contains("shop/a").contains("shop/b");
+    assertThat(outcome.reason())
+        .isEqualTo("the caller's address is claimed by 2 pods; refusing to guess")
+        .doesNotContain("dup-a")
+        .doesNotContain("dup-b");
+    assertThat(outcome.detail()).contains("dev/dup-a").contains("dev/dup-b");
     assertThat(issuer.calls()).isZero();
+  }
+
+  @Test
+  void anIpLastHeldByAFinishedPodIsUnavailableWithoutNamingIt() {
+    directory.index.upsert(
+        TestPods.running("shop", "old-job").withIp("10.0.0.6").succeeded().build());
+
+    var outcome = (RoleOutcome.Unavailable) now(service.role(ip("10.0.0.6")));
+
+    assertThat(outcome.reason()).doesNotContain("old-job").doesNotContain("shop/");
+    assertThat(outcome.detail()).contains("shop/old-job");
+  }
+
+  @Test
+  void aHostNetworkPodsNameIsNeverToldToTheCaller() {
+    directory.index.upsert(
+        TestPods.running("kube-system", "proxy").withIp("10.0.0.1").hostNetwork().build());
+
+    var outcome = (RoleOutcome.Refused) now(service.role(ip("10.0.0.1")));
+
+    assertThat(outcome.reason()).doesNotContain("proxy").doesNotContain("kube-system");
+    assertThat(outcome.detail()).contains("kube-system/proxy");
   }
 
   @Test

@@ -29,6 +29,25 @@ class RoleDeciderTest {
   }
 
   @Test
+  void aPodChoosesItsSessionNameOnlyWhereItsNamespaceAllowsItAndWithinItsPrefix() {
+    PodIdentity batch =
+        TestPods.running("shop", "batch").withRole("web-a").withSessionName("nightly").build();
+    NamespacePolicy closed =
+        NamespacePolicy.compile("shop", "web-.*", AllowedRoles.ABSENT, false, BASE);
+    NamespacePolicy open =
+        NamespacePolicy.compile("shop", "web-.*", AllowedRoles.ABSENT, true, BASE);
+
+    assertThat(decider.decide(batch, closed))
+        .isInstanceOfSatisfying(
+            RoleOutcome.Permitted.class,
+            permitted -> assertThat(permitted.request().sessionName()).isEqualTo("shop@batch"));
+    assertThat(decider.decide(batch, open))
+        .isInstanceOfSatisfying(
+            RoleOutcome.Permitted.class,
+            permitted -> assertThat(permitted.request().sessionName()).isEqualTo("shop@nightly"));
+  }
+
+  @Test
   void repeatedRequestsOfOnePodReuseItsDecisionAndSession() {
     NamespacePolicy policy = permitting("web-.*");
     PodIdentity web = TestPods.running("shop", "web").withIp("10.0.0.5").withRole("web-a").build();

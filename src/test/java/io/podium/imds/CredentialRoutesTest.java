@@ -433,4 +433,31 @@ class CredentialRoutesTest {
     node.propertyNames().forEach(names::add);
     return names;
   }
+
+  @Test
+  void tellsTheCallerTheReasonAndOnlyTheLogTheNamesOfOtherPods() {
+    imds.callers.decided(
+        "10.0.0.7",
+        new RoleOutcome.Unavailable(
+            "the caller's address is claimed by 2 pods; refusing to guess",
+            "IP is claimed by 2 pods (dev/dup-a, dev/dup-b); refusing to guess"));
+    imds.callers.decided(
+        "10.0.0.8",
+        new RoleOutcome.Refused(
+            RoleOutcome.Refusal.HOST_ADDRESS,
+            "the caller's address is the node's",
+            null,
+            "10.0.0.8 is the node's, used by host-network pod kube-system/proxy"));
+
+    Reply ambiguous = imds.connect("10.0.0.7").get(LIST);
+    Reply host = imds.connect("10.0.0.8").get(LIST);
+
+    assertThat(ambiguous.status()).isEqualTo(503);
+    assertThat(ambiguous.body()).doesNotContain("dup-a").doesNotContain("dup-b");
+    assertThat(host.status()).isEqualTo(403);
+    assertThat(host.body()).doesNotContain("kube-system").doesNotContain("proxy");
+    assertThat(AgentLogs.lines(logs))
+        .anySatisfy(line -> assertThat(line).contains("dev/dup-a, dev/dup-b"))
+        .anySatisfy(line -> assertThat(line).contains("host-network pod kube-system/proxy"));
+  }
 }

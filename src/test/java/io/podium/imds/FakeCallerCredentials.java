@@ -112,6 +112,12 @@ final class FakeCallerCredentials implements CallerCredentials<ImdsDocuments> {
     return this;
   }
 
+  /** Any decision for {@code ip}, e.g. one whose reason and log detail differ. */
+  FakeCallerCredentials decided(String ip, RoleOutcome outcome) {
+    roles.put(TestPods.ip(ip), outcome);
+    return this;
+  }
+
   FakeCallerCredentials stsFails(String ip, StsCallException failure) {
     stsFailures.put(TestPods.ip(ip), failure);
     return this;

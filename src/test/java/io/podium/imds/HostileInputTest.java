@@ -166,12 +166,14 @@ class HostileInputTest {
   }
 
   @Test
-  void answers505ToOtherHttpVersions() {
+  void answers505ToOtherHttpVersionsAndCloses() {
     Connection pod = imds.connect("10.0.0.5");
 
     List<Reply> replies = pod.sendRaw("GET /latest/meta-data/ HTTP/9.9\r\n\r\n");
 
     assertThat(replies).singleElement().extracting(Reply::status).isEqualTo(505);
+    assertThat(replies.getFirst().headers().get("Connection")).isEqualTo("close");
+    assertThat(pod.isOpen()).isFalse();
     assertThat(AgentLogs.lines(logs)).singleElement().asString().contains("version HTTP/9.9");
   }
 

@@ -84,7 +84,21 @@ class PassthroughPolicyTest {
         "/latest/dynamic/instance-identity/pkcs7",
         "/latest/dynamic/instance-identity/rsa2048",
         "/latest/dynamic/instance-identity/anything-new",
-        "/latest/api/token"
+        "/latest/api/token",
+        // A server behind Podium may read these as the denied name with a suffix it ignores.
+        "/latest/user-data:",
+        "/latest/user-data~",
+        "/latest/user-data.txt",
+        "/latest/User-Data=1",
+        "/latest/meta-data/iam:",
+        "/latest/meta-data/iam~/info",
+        "/latest/meta-data:/iam",
+        "/latest/meta-data/identity-credentials:/ec2/info",
+        "/latest/meta-data/security-credentials~",
+        "/latest/dynamic/instance-identity:/signature",
+        "/latest/dynamic/instance-identity/document:",
+        "/latest/dynamic/instance-identity/signature~",
+        "/latest/api/token:"
       })
   void deniesWhatNoConfigurationMayPass(String path) {
     assertThat(defaults.denied(path)).isTrue();
@@ -96,7 +110,8 @@ class PassthroughPolicyTest {
       strings = {
         "/latest/dynamic/instance-identity/document",
         "/latest/dynamic/instance-identity/",
-        "/latest/meta-data/iamx",
+        "/latest/meta-data/ami-id",
+        "/latest/meta-data/network/interfaces/macs/0e:49:61:0f:c3:11/local-ipv4s",
         "/latest/meta-data/placement/region",
         "/"
       })

@@ -142,6 +142,29 @@ class PassthroughTest {
     assertThat(AgentLogs.lines(logs)).singleElement().asString().contains("never passed through");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/latest/user-data;",
+        "/latest/user-data:",
+        "/latest/user-data~",
+        "/latest/meta-data/iam;",
+        "/latest/meta-data/iam:",
+        "/latest/user-data;jsessionid=1",
+        "/latest;/user-data",
+        "/latest/dynamic/instance-identity/signature;"
+      })
+  void neverPassesADeniedPathWithASuffixOrAParameterWhateverTheRegexp(String path)
+      throws Exception {
+    start(MetadataSettings.builder().allowRouteRegexp("/.*"));
+
+    HttpResponse<String> response = imds.get(path);
+
+    assertThat(response.statusCode()).isIn(400, 404);
+    assertThat(response.body()).doesNotContain("hunter2").doesNotContain("node");
+    assertThat(upstream.seen).isEmpty();
+  }
+
   @Test
   void answersTheIamTreeItselfEvenWithAnOpenRegexp() throws Exception {
     start(MetadataSettings.builder().allowRouteRegexp(".*"));

@@ -3,6 +3,7 @@ package io.podium.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podium.core.broker.BrokerSettings;
 import io.podium.core.broker.CredentialIssuer;
@@ -79,7 +80,7 @@ class BulkPrefetchTest {
         new PodChangeListener() {
           @Override
           public void podUpserted(PodIdentity pod) {
-            addedAtNanos.putIfAbsent("bulk-" + pod.name(), System.nanoTime());
+            addedAtNanos.putIfAbsent("bulk@" + pod.name(), System.nanoTime());
           }
 
           @Override
@@ -87,7 +88,7 @@ class BulkPrefetchTest {
         });
     fixture.start();
 
-    // Ten roles, but the default session name ({namespace}-{pod}) makes every pod its own session.
+    // Ten roles, but the default session name ({namespace}@{pod}) makes every pod its own session.
     List<Pod> pods = new ArrayList<>();
     for (int i = 0; i < PODS; i++) {
       ApiObjects.PodSpec pod =
@@ -134,7 +135,9 @@ class BulkPrefetchTest {
 
   @Test
   void podsSharingASessionCostOneStsCall() throws Exception {
-    fixture.create(ApiObjects.namespace("bulk", ".*"));
+    Namespace bulk = ApiObjects.namespace("bulk", ".*");
+    bulk.getMetadata().getAnnotations().put("podium.io/allow-pod-session-names", "true");
+    fixture.create(bulk);
     fixture.start();
     for (int i = 0; i < 50; i++) {
       Pod pod = ApiObjects.pod("bulk", "replica-" + i).ip("10.3.0." + (i + 1)).role("web").build();

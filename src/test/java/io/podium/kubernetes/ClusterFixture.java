@@ -127,6 +127,26 @@ final class ClusterFixture implements AutoCloseable {
                 .formatted(until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
   }
 
+  /**
+   * Reports every container of a pod stopped, as the kubelet does once a terminating pod's
+   * containers have exited (its sandbox, and its IP, are then being torn down); {@code
+   * status.phase} stays as it was.
+   */
+  void stopContainers(String namespace, String name) {
+    cluster
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            """
+            [{"op": "add", "path": "/status/containerStatuses", "value": [
+              {"name": "main", "image": "busybox", "imageID": "", "ready": false,
+               "restartCount": 0, "state": {"terminated": {"exitCode": 0}}}]}]
+            """);
+  }
+
   /** Lets a pod {@link #terminate}d go: without its finalizer, the mock deletes it. */
   void release(String namespace, String name) {
     cluster

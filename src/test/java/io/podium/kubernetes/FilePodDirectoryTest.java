@@ -323,6 +323,21 @@ class FilePodDirectoryTest {
   }
 
   @Test
+  void theHostIpThePodsReportIsANodeAddressThatNoPodRecordGetsServedOn() throws IOException {
+    // dev/web reports its node at 127.0.0.13; dev/forged claims that very address as its own.
+    FilePodDirectory pods =
+        open(
+            write(
+                pod("dev", "web", "127.0.0.2", "Running")
+                        .replace("  phase: Running\n", "  phase: Running\n  hostIP: 127.0.0.13\n")
+                    + "---\n"
+                    + pod("dev", "forged", "127.0.0.13", "Running")));
+
+    assertThat(lookup(pods, "127.0.0.13")).isInstanceOf(PodLookup.HostAddress.class);
+    assertThat(found(pods, "127.0.0.2").name()).isEqualTo("web");
+  }
+
+  @Test
   void answersAConflictOnOneIpAsAmbiguousAndCountsIt() throws IOException {
     FilePodDirectory pods =
         open(

@@ -39,11 +39,23 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>after B's add was processed and before B's removal began, no answer carries role a;
- *   <li>while only B holds the IP, at least 95% of answers are b (a 404 counts as a failure);
- *   <li>while A (terminating, inside its grace period) and B both hold it, no answer has a role.
+ *   <li>after the kubelet's report that A's containers all stopped was processed, no answer carries
+ *       role a (A is terminating: its sandbox and its IP are being torn down, and the CNI may hand
+ *       the IP to B before A is gone from the API);
+ *   <li>while only B holds the IP, or B and a stopped A, at least 95% of answers are b (a 404
+ *       counts as a failure);
+ *   <li>while A (terminating, inside its grace period, a container still running) and B both hold
+ *       it, no answer has a role.
  * </ul>
  *
- * Even cycles overlap A and B; odd ones delete A first, so that B's requests wait for its event.
+ * Cycles of the first kind overlap a running, terminating A with B; of the second, A's containers
+ * stop before B appears; of the third, A is deleted first, so that B's requests wait for its event.
+ *
+ * <p>What is left, and not judged: in a real cluster the CNI frees A's IP when the kubelet tears
+ * A's sandbox down, just before the kubelet reports A's containers stopped. A request B sends in
+ * between, before either that report or B's own record reaches Podium, looks exactly like a request
+ * of A's preStop hook (state {@code A_TERMINATING} here) and is answered with role a. Only the
+ * pod's status can close it, and the status says nothing earlier.
  */
 class IpReuseChurnTest {
 
@@ -57,14 +69,17 @@ class IpReuseChurnTest {
     NONE,
     A,
     A_TERMINATING,
+    A_STOPPED,
     BOTH,
+    B_OVER_STOPPED,
     B
   }
 
   /**
    * @param bLive B's add was processed and its removal not yet started
+   * @param aStopped the report that A's containers stopped was processed
    */
-  record State(long version, int cycle, Phase phase, boolean bLive) {}
+  record State(long version, int cycle, Phase phase, boolean bLive, boolean aStopped) {}
 
   private record Change(boolean removed, PodIdentity pod) {}
 
@@ -85,13 +100,18 @@ class IpReuseChurnTest {
 
   private final AtomicLong versions = new AtomicLong();
   private final AtomicReference<State> state =
-      new AtomicReference<>(new State(0, -1, Phase.TRANSITION, false));
+      new AtomicReference<>(new State(0, -1, Phase.TRANSITION, false, false));
   private final BlockingQueue<Change> changes = new LinkedBlockingQueue<>();
   private final Semaphore judged = new Semaphore(0);
   private final AtomicBoolean running = new AtomicBoolean(true);
 
   private final LongAdder requests = new LongAdder();
   private final LongAdder wrong = new LongAdder();
+  private final LongAdder wrongAfterStop = new LongAdder();
+  private final LongAdder stoppedJudged = new LongAdder();
+  private final LongAdder stoppedServed = new LongAdder();
+  private final LongAdder overStoppedJudged = new LongAdder();
+  private final LongAdder overStoppedServed = new LongAdder();
   private final LongAdder bothJudged = new LongAdder();
   private final LongAdder ambiguousServed = new LongAdder();
   private final LongAdder bJudged = new LongAdder();
@@ -140,18 +160,25 @@ class IpReuseChurnTest {
     }
 
     double shareOfB = bServed.sum() / (double) bJudged.sum();
+    double shareOfBOverStopped = overStoppedServed.sum() / (double) overStoppedJudged.sum();
     System.out.printf(
-        "IP reuse churn: cycles=%d requests=%d wrong=%d ambiguous-judged=%d ambiguous-served=%d"
-            + " b-judged=%d b-served=%d share-of-b=%.4f b-404=%d a-judged=%d a-served=%d"
-            + " failures=%d took=%ds%n",
+        "IP reuse churn: cycles=%d requests=%d wrong=%d wrong-after-stop=%d ambiguous-judged=%d"
+            + " ambiguous-served=%d stopped-judged=%d stopped-served=%d b-judged=%d b-served=%d"
+            + " share-of-b=%.4f b-over-stopped-judged=%d share-of-b-over-stopped=%.4f b-404=%d"
+            + " a-judged=%d a-served=%d failures=%d took=%ds%n",
         CYCLES,
         requests.sum(),
         wrong.sum(),
+        wrongAfterStop.sum(),
         bothJudged.sum(),
         ambiguousServed.sum(),
+        stoppedJudged.sum(),
+        stoppedServed.sum(),
         bJudged.sum(),
         bServed.sum(),
         shareOfB,
+        overStoppedJudged.sum(),
+        shareOfBOverStopped,
         bNotFound.sum(),
         aJudged.sum(),
         aServed.sum(),
@@ -159,60 +186,97 @@ class IpReuseChurnTest {
         took.toSeconds());
     assertThat(failures.sum()).isZero();
     assertThat(wrong.sum()).as("answers with role a after B's add").isZero();
+    assertThat(wrongAfterStop.sum())
+        .as("answers with role a after A's containers were reported stopped")
+        .isZero();
+    assertThat(stoppedServed.sum()).as("roles served while only a stopped A held the IP").isZero();
+    assertThat(stoppedJudged.sum()).as("requests judged while A was stopped").isPositive();
+    assertThat(shareOfBOverStopped)
+        .as("answers b while B and a stopped A held the IP")
+        .isGreaterThanOrEqualTo(0.95);
     assertThat(ambiguousServed.sum()).as("roles served while two pods held the IP").isZero();
     assertThat(bothJudged.sum()).as("requests judged while two pods held the IP").isPositive();
     assertThat(bNotFound.sum()).as("404s while B held the IP").isZero();
-    assertThat(bJudged.sum()).isGreaterThanOrEqualTo((long) CYCLES * JUDGED_PER_STATE);
+    assertThat(bJudged.sum() + overStoppedJudged.sum())
+        .isGreaterThanOrEqualTo((long) CYCLES * JUDGED_PER_STATE);
     assertThat(shareOfB).isGreaterThanOrEqualTo(0.95);
   }
 
   private void runCycle(int cycle) throws Exception {
     String a = "a-" + cycle;
     String b = "b-" + cycle;
-    transition(cycle, false);
+    transition(cycle, false, false);
     fixture.create(ApiObjects.pod("churn", a).ip(IP).role("a").build());
     awaitChange(c -> !c.removed() && c.pod().name().equals(a));
-    stable(cycle, Phase.A, false);
+    stable(cycle, Phase.A, false, false);
 
-    if (cycle % 2 == 0) {
-      transition(cycle, false);
-      fixture.terminate("churn", a, Instant.now().plus(Duration.ofMinutes(5)));
-      awaitChange(c -> c.pod().name().equals(a) && c.pod().deletionTimestamp() != null);
-      stable(cycle, Phase.A_TERMINATING, false);
+    switch (cycle % 3) {
+      case 0 -> {
+        // B appears while A, terminating, still runs (its preStop hook, say): nobody is served.
+        terminate(cycle, a);
+        transition(cycle, false, false);
+        fixture.create(ApiObjects.pod("churn", b).ip(IP).role("b").build());
+        awaitChange(c -> !c.removed() && c.pod().name().equals(b));
+        stable(cycle, Phase.BOTH, true, false);
 
-      transition(cycle, false);
-      fixture.create(ApiObjects.pod("churn", b).ip(IP).role("b").build());
-      awaitChange(c -> !c.removed() && c.pod().name().equals(b));
-      stable(cycle, Phase.BOTH, true);
+        transition(cycle, true, false);
+        fixture.release("churn", a);
+        awaitChange(c -> c.removed() && c.pod().name().equals(a));
+        stable(cycle, Phase.B, true, false);
+      }
+      case 1 -> {
+        // A's containers stop; its sandbox goes and the CNI may give its IP to B at once.
+        terminate(cycle, a);
+        transition(cycle, false, false);
+        fixture.stopContainers("churn", a);
+        awaitChange(
+            c ->
+                c.pod().name().equals(a) && c.pod().phase() == io.podium.core.pod.PodPhase.STOPPED);
+        stable(cycle, Phase.A_STOPPED, false, true);
 
-      transition(cycle, true);
-      fixture.release("churn", a);
-      awaitChange(c -> c.removed() && c.pod().name().equals(a));
-      stable(cycle, Phase.B, true);
-    } else {
-      transition(cycle, false);
-      fixture.cluster.pods().inNamespace("churn").withName(a).delete();
-      awaitChange(c -> c.removed() && c.pod().name().equals(a));
-      state.set(new State(versions.incrementAndGet(), cycle, Phase.NONE, false));
+        transition(cycle, false, true);
+        fixture.create(ApiObjects.pod("churn", b).ip(IP).role("b").build());
+        awaitChange(c -> !c.removed() && c.pod().name().equals(b));
+        stable(cycle, Phase.B_OVER_STOPPED, true, true);
 
-      fixture.create(ApiObjects.pod("churn", b).ip(IP).role("b").build());
-      awaitChange(c -> !c.removed() && c.pod().name().equals(b));
-      stable(cycle, Phase.B, true);
+        transition(cycle, true, true);
+        fixture.release("churn", a);
+        awaitChange(c -> c.removed() && c.pod().name().equals(a));
+        stable(cycle, Phase.B, true, true);
+      }
+      default -> {
+        transition(cycle, false, false);
+        fixture.cluster.pods().inNamespace("churn").withName(a).delete();
+        awaitChange(c -> c.removed() && c.pod().name().equals(a));
+        state.set(new State(versions.incrementAndGet(), cycle, Phase.NONE, false, false));
+
+        fixture.create(ApiObjects.pod("churn", b).ip(IP).role("b").build());
+        awaitChange(c -> !c.removed() && c.pod().name().equals(b));
+        stable(cycle, Phase.B, true, false);
+      }
     }
 
-    transition(cycle, false);
+    transition(cycle, false, false);
     fixture.cluster.pods().inNamespace("churn").withName(b).delete();
     awaitChange(c -> c.removed() && c.pod().name().equals(b));
   }
 
-  private void transition(int cycle, boolean bLive) {
-    state.set(new State(versions.incrementAndGet(), cycle, Phase.TRANSITION, bLive));
+  private void terminate(int cycle, String a) throws InterruptedException {
+    transition(cycle, false, false);
+    fixture.terminate("churn", a, Instant.now().plus(Duration.ofMinutes(5)));
+    awaitChange(c -> c.pod().name().equals(a) && c.pod().deletionTimestamp() != null);
+    stable(cycle, Phase.A_TERMINATING, false, false);
+  }
+
+  private void transition(int cycle, boolean bLive, boolean aStopped) {
+    state.set(new State(versions.incrementAndGet(), cycle, Phase.TRANSITION, bLive, aStopped));
   }
 
   /** Enters a stable state and stays until a few requests were judged in it. */
-  private void stable(int cycle, Phase phase, boolean bLive) throws InterruptedException {
+  private void stable(int cycle, Phase phase, boolean bLive, boolean aStopped)
+      throws InterruptedException {
     judged.drainPermits();
-    state.set(new State(versions.incrementAndGet(), cycle, phase, bLive));
+    state.set(new State(versions.incrementAndGet(), cycle, phase, bLive, aStopped));
     assertThat(judged.tryAcquire(JUDGED_PER_STATE, 10, TimeUnit.SECONDS))
         .as("requests judged in cycle %d, %s", cycle, phase)
         .isTrue();
@@ -250,8 +314,12 @@ class IpReuseChurnTest {
   }
 
   private void judge(State before, State after, String answer) {
-    if (before.bLive() && after.bLive() && before.cycle() == after.cycle() && "a".equals(answer)) {
+    boolean sameCycle = before.cycle() == after.cycle();
+    if (before.bLive() && after.bLive() && sameCycle && "a".equals(answer)) {
       wrong.increment();
+    }
+    if (before.aStopped() && after.aStopped() && sameCycle && "a".equals(answer)) {
+      wrongAfterStop.increment();
     }
     if (before != after || before.phase() == Phase.TRANSITION) {
       return;
@@ -267,6 +335,20 @@ class IpReuseChurnTest {
         bothJudged.increment();
         if (answer.equals("a") || answer.equals("b")) {
           ambiguousServed.increment();
+        }
+      }
+      case A_STOPPED -> {
+        stoppedJudged.increment();
+        if (answer.equals("a") || answer.equals("b")) {
+          stoppedServed.increment();
+        }
+      }
+      case B_OVER_STOPPED -> {
+        overStoppedJudged.increment();
+        if ("b".equals(answer)) {
+          overStoppedServed.increment();
+        } else if ("404".equals(answer)) {
+          bNotFound.increment();
         }
       }
       case B -> {

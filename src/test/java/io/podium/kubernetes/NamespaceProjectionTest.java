@@ -89,6 +89,21 @@ class NamespaceProjectionTest {
   }
 
   @Test
+  void readsWhetherTheNamespaceLetsItsPodsChooseTheirSessionNames() {
+    NamespaceAnnotations open =
+        NamespaceProjection.annotations(
+            namespace("batch", Map.of("podium.io/allow-pod-session-names", "true")));
+    NamespaceAnnotations closed =
+        NamespaceProjection.annotations(
+            namespace("web", Map.of("podium.io/allow-pod-session-names", "yes please")));
+
+    assertThat(open.podSessionNames()).isTrue();
+    assertThat(open.compile(BASE).podSessionNames()).isTrue();
+    assertThat(open.compile(BASE).annotated()).isFalse();
+    assertThat(closed.podSessionNames()).isFalse();
+  }
+
+  @Test
   void absentAllowedRolesAreAbsent() {
     assertThat(NamespaceProjection.allowedRoles(null)).isEqualTo(AllowedRoles.ABSENT);
   }

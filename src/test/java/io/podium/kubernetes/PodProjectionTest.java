@@ -4,6 +4,9 @@ import static io.podium.testing.TestPods.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -13,6 +16,7 @@ import io.podium.core.pod.PodPhase;
 import io.podium.testing.LogCapture;
 import io.podium.testing.TestPods;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,74 @@ class PodProjectionTest {
         .withNewStatus()
         .withPhase("Running")
         .endStatus();
+  }
+
+  private static Pod terminatingWith(String... containerStates) {
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < containerStates.length; i++) {
+      ContainerStateBuilder state = new ContainerStateBuilder();
+      switch (containerStates[i]) {
+        case "running" -> state.withNewRunning().endRunning();
+        case "terminated" -> state.withNewTerminated().withExitCode(0).endTerminated();
+        default -> state.withNewWaiting().endWaiting();
+      }
+      statuses.add(new ContainerStatusBuilder().withName("c" + i).withState(state.build()).build());
+    }
+    return running("shop", "web")
+        .editMetadata()
+        .withDeletionTimestamp("2026-01-01T12:00:30Z")
+        .endMetadata()
+        .editStatus()
+        .addNewPodIP("10.1.2.3")
+        .withContainerStatuses(statuses)
+        .endStatus()
+        .build();
+  }
+
+  @Test
+  void aTerminatingPodWhoseContainersAllStoppedIsStoppedWhateverItsPhaseSays() {
+    assertThat(PodProjection.project(terminatingWith("terminated", "terminated"), null).phase())
+        .isEqualTo(PodPhase.STOPPED);
+    assertThat(PodProjection.project(terminatingWith("terminated", "waiting"), null).phase())
+        .isEqualTo(PodPhase.STOPPED);
+  }
+
+  @Test
+  void aTerminatingPodWithAContainerStillRunningKeepsItsPhase() {
+    // Its preStop hook, or its shutdown, may still need the role.
+    assertThat(PodProjection.project(terminatingWith("terminated", "running"), null).phase())
+        .isEqualTo(PodPhase.RUNNING);
+    assertThat(PodProjection.project(terminatingWith(), null).phase()).isEqualTo(PodPhase.RUNNING);
+  }
+
+  @Test
+  void aRunningSidecarKeepsATerminatingPodRunning() {
+    Pod pod =
+        new PodBuilder(terminatingWith("terminated"))
+            .editStatus()
+            .addNewInitContainerStatus()
+            .withName("proxy")
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .endInitContainerStatus()
+            .endStatus()
+            .build();
+
+    assertThat(PodProjection.project(pod, null).phase()).isEqualTo(PodPhase.RUNNING);
+  }
+
+  @Test
+  void stoppedContainersOfAPodThatIsNotTerminatingMeanARestartNotAnEnd() {
+    Pod restarting =
+        new PodBuilder(terminatingWith("terminated"))
+            .editMetadata()
+            .withDeletionTimestamp(null)
+            .endMetadata()
+            .build();
+
+    assertThat(PodProjection.project(restarting, null).phase()).isEqualTo(PodPhase.RUNNING);
   }
 
   @Test

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +27,14 @@ class OpsServerTest {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Health health = new Health();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final List<Socket> sockets = new ArrayList<>();
   private OpsServer server;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -31,9 +42,13 @@ class OpsServerTest {
   }
 
   private OpsServer start() {
+    return start(OpsServer.Limits.DEFAULT);
+  }
+
+  private OpsServer start(OpsServer.Limits limits) {
     server =
         OpsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, health);
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, health, limits);
     return server;
   }
 
@@ -41,8 +56,100 @@ class OpsServerTest {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
             .method(method, HttpRequest.BodyPublishers.noBody())
+            // Generous: a probe that answers at all answers in milliseconds.
+            .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A raw connection from {@code source} (any 127/8 address) that sends {@code bytes}. */
+  private Socket connectFrom(String source, String bytes) throws Exception {
+    Socket socket = new Socket();
+    sockets.add(socket);
+    socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+    socket.connect(server.address(), 2_000);
+    socket.setSoTimeout(10_000);
+    OutputStream out = socket.getOutputStream();
+    out.write(bytes.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  /**
+   * Whether the server closed {@code socket}: its read ends (or is reset) instead of timing out.
+   */
+  private static boolean closedByServer(Socket socket) throws Exception {
+    InputStream in = socket.getInputStream();
+    try {
+      return in.read() == -1;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
+
+  @Test
+  void probesAnswerWhileSlowClientsHoldConnectionsOpenWithOneByteEach() throws Exception {
+    health.live("metadata-api", () -> true, "socket closed");
+    start();
+    // A slowloris from several pods: each connection sends one byte of a request and holds.
+    for (String source : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+      for (int i = 0; i < 8; i++) {
+        connectFrom(source, "G");
+      }
+    }
+
+    HttpResponse<String> probe = send("GET", "/healthz");
+
+    assertThat(probe.statusCode()).isEqualTo(200);
+    assertThat(probe.body()).contains("healthz check passed");
+    assertThat(send("GET", "/metrics").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void closesAConnectionThatSendsNoWholeRequestWithinTheRequestTimeout() throws Exception {
+    start(new OpsServer.Limits(Duration.ofMillis(300), 256, 16));
+
+    Socket trickling = connectFrom("127.0.0.2", "GET /healthz HTTP/1.1\r\nHost: x");
+    Socket silent = connectFrom("127.0.0.2", "");
+
+    assertThat(closedByServer(trickling)).isTrue();
+    assertThat(closedByServer(silent)).isTrue();
+  }
+
+  @Test
+  void closesConnectionsBeyondTheCapOfTheirSourceAndKeepsAnsweringOthers() throws Exception {
+    health.live("metadata-api", () -> true, "socket closed");
+    start(new OpsServer.Limits(Duration.ofSeconds(30), 256, 4));
+    for (int i = 0; i < 4; i++) {
+      connectFrom("127.0.0.2", "G");
+    }
+
+    Socket fifth = connectFrom("127.0.0.2", "G");
+
+    assertThat(closedByServer(fifth)).isTrue();
+    assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void closesConnectionsBeyondTheOverallCap() throws Exception {
+    start(new OpsServer.Limits(Duration.ofSeconds(30), 4, 2));
+    for (String source : List.of("127.0.0.2", "127.0.0.3")) {
+      connectFrom(source, "G");
+      connectFrom(source, "G");
+    }
+
+    Socket beyond = connectFrom("127.0.0.4", "G");
+
+    assertThat(closedByServer(beyond)).isTrue();
+  }
+
+  @Test
+  void answersEveryRequestWithConnectionCloseSoThatNoClientHoldsAConnection() throws Exception {
+    start();
+
+    HttpResponse<String> probe = send("GET", "/healthz");
+
+    assertThat(probe.headers().firstValue("connection")).hasValue("close");
   }
 
   @Test

@@ -153,7 +153,9 @@ final class InProcessAgentApi implements AutoCloseable {
 
   void permit(String namespace, String regex) {
     directory.namespaces.put(
-        namespace, NamespacePolicy.compile(namespace, regex, AllowedRoles.ABSENT, BASE));
+        namespace,
+        // The tests' namespaces let their pods choose (prefixed) session names, to share sessions.
+        NamespacePolicy.compile(namespace, regex, AllowedRoles.ABSENT, true, BASE));
     // As a pod source does: the namespace's pods are told again, to be judged anew.
     for (PodIdentity pod : directory.index.pods()) {
       if (pod.namespace().equals(namespace)) {

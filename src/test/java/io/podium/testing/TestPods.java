@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,6 +44,23 @@ public final class TestPods {
   /** Parses an IP literal without any name lookup, for tests that need the caller's address. */
   public static InetAddress ip(String literal) {
     return InetAddress.ofLiteral(literal);
+  }
+
+  /** {@code pod} reporting {@code hostIps} as its node's addresses ({@code status.hostIPs}). */
+  public static PodIdentity reportingHost(PodIdentity pod, String... hostIps) {
+    return new PodIdentity(
+        pod.uid(),
+        pod.namespace(),
+        pod.name(),
+        pod.serviceAccount(),
+        pod.nodeName(),
+        pod.ips(),
+        pod.phase(),
+        pod.deletionTimestamp(),
+        pod.hostNetwork(),
+        pod.annotations(),
+        pod.serviceAccountRoleArn(),
+        Arrays.stream(hostIps).map(TestPods::ip).toList());
   }
 
   /** An immutable description of one pod; {@link #build()} makes the {@link PodIdentity}. */

@@ -6,7 +6,9 @@ import java.time.Instant;
 /**
  * Who may hold credentials: a pod that is Pending or Running, holds the caller's IP, and is not on
  * the host network. A terminating pod keeps its role until its deletion timestamp (the end of its
- * grace period), because preStop hooks and shutdown code still need it.
+ * grace period), because preStop hooks and shutdown code still need it — but only while a container
+ * of it still runs: once every container has stopped ({@link PodPhase#STOPPED}) its IP may already
+ * belong to a new pod.
  */
 public final class CredentialEligibility {
 
@@ -17,6 +19,10 @@ public final class CredentialEligibility {
     if (pod.hostNetwork()) {
       return new Eligibility.Ineligible(
           "pod " + pod.qualifiedName() + " uses the host network and shares the node's IP");
+    }
+    if (pod.phase() == PodPhase.STOPPED) {
+      return new Eligibility.Ineligible(
+          "pod " + pod.qualifiedName() + " is terminating and its containers have stopped");
     }
     if (pod.phase() != PodPhase.PENDING && pod.phase() != PodPhase.RUNNING) {
       return new Eligibility.Ineligible(

@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>A server indexes every pod of the cluster, and almost every address has one holder: it is kept
  * as the pod itself, and only a shared address as an array of its holders.
+ *
+ * <p>Node addresses win over pod records, whatever the pod source: those given ({@link
+ * #setNodeAddresses}), and every host IP an indexed pod reports ({@code status.hostIPs}, which the
+ * kubelet sets to its node's addresses). A non-host-network pod never legitimately holds a node's
+ * address, so a record that claims one is stale, wrong or forged, and is not served.
  */
 public final class PodIpIndex {
 
@@ -31,6 +36,8 @@ public final class PodIpIndex {
   private final ConcurrentHashMap<InetAddress, Object> byIp = new ConcurrentHashMap<>();
   private final LongAdder ambiguousLookups = new LongAdder();
   private volatile Set<InetAddress> nodeAddresses;
+  // The host IPs indexed pods report, each with how many pods report it; changed under this.
+  private final ConcurrentHashMap<InetAddress, Integer> reportedHostIps = new ConcurrentHashMap<>();
 
   /** An index with no node addresses. */
   public PodIpIndex() {
@@ -58,7 +65,11 @@ public final class PodIpIndex {
    */
   public synchronized Optional<PodIdentity> upsert(PodIdentity pod) {
     PodIdentity previous = byUid.put(pod.uid(), pod);
+    // Counted before the pod's own addresses appear, so that no lookup finds a pod on an address
+    // its own record says is the node's.
+    countHostIps(pod.hostIps(), 1);
     if (previous != null) {
+      countHostIps(previous.hostIps(), -1);
       for (InetAddress ip : previous.ips()) {
         if (!pod.hasIp(ip)) {
           byIp.computeIfPresent(ip, (key, holders) -> without(holders, pod.uid()));
@@ -85,7 +96,24 @@ public final class PodIpIndex {
     for (InetAddress ip : previous.ips()) {
       byIp.computeIfPresent(ip, (key, holders) -> without(holders, uid));
     }
+    countHostIps(previous.hostIps(), -1);
     return Optional.of(previous);
+  }
+
+  /** Whether {@code ip} is a node's: given as one, or reported by an indexed pod. */
+  public boolean isNodeAddress(InetAddress ip) {
+    return nodeAddresses.contains(ip) || reportedHostIps.containsKey(ip);
+  }
+
+  private void countHostIps(List<InetAddress> hostIps, int delta) {
+    for (InetAddress ip : hostIps) {
+      reportedHostIps.compute(
+          ip,
+          (key, count) -> {
+            int now = (count == null ? 0 : count) + delta;
+            return now <= 0 ? null : now;
+          });
+    }
   }
 
   /**
@@ -98,7 +126,7 @@ public final class PodIpIndex {
   public PodLookup lookup(InetAddress ip, Instant now) {
     // Node addresses win over pod records: a non-host-network pod never legitimately has the
     // node's IP, so such a record is stale or wrong, and the node's IP must get no pod's role.
-    if (nodeAddresses.contains(ip)) {
+    if (isNodeAddress(ip)) {
       return new PodLookup.HostAddress(ip.getHostAddress() + " is an address of the node");
     }
     Object held = byIp.get(ip);

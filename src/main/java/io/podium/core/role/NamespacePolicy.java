@@ -7,29 +7,51 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One namespace's rules on which roles its pods may assume, compiled once when the namespace is
- * seen or changes, not per request. Problems with the annotations are kept, not thrown: a namespace
- * with a broken annotation permits nothing through it, and the problem is reported in every denial
- * so that the owner learns what to fix.
+ * One namespace's rules on which roles its pods may assume (and whether they may choose their own
+ * session names), compiled once when the namespace is seen or changes, not per request. Problems
+ * with the annotations are kept, not thrown: a namespace with a broken annotation permits nothing
+ * through it, and the problem is reported in every denial so that the owner learns what to fix.
  */
 public final class NamespacePolicy {
 
   public static final String PERMITTED_ANNOTATION = "iam.amazonaws.com/permitted";
 
+  /**
+   * {@code "true"} on a namespace lets its pods choose their session names with {@code
+   * iam.amazonaws.com/session-name} (kept inside the namespace's prefix); without it the annotation
+   * is ignored.
+   */
+  public static final String POD_SESSION_NAMES_ANNOTATION = "podium.io/allow-pod-session-names";
+
   private final String namespace;
   private final List<RoleMatcher> matchers;
   private final List<String> problems;
   private final boolean annotated;
+  private final boolean podSessionNames;
   // Safe to remember: a policy is immutable, and replaced when the namespace changes.
   private final Map<RoleArn, Optional<String>> decided = new ConcurrentHashMap<>();
   private static final int MAX_REMEMBERED_ROLES = 1024;
 
   private NamespacePolicy(
-      String namespace, List<RoleMatcher> matchers, List<String> problems, boolean annotated) {
+      String namespace,
+      List<RoleMatcher> matchers,
+      List<String> problems,
+      boolean annotated,
+      boolean podSessionNames) {
     this.namespace = namespace;
     this.matchers = List.copyOf(matchers);
     this.problems = List.copyOf(problems);
     this.annotated = annotated;
+    this.podSessionNames = podSessionNames;
+  }
+
+  /** A namespace's role annotations, its pods not choosing their session names. */
+  public static NamespacePolicy compile(
+      String namespace,
+      String permittedRegex,
+      AllowedRoles allowedRoles,
+      Optional<RoleBaseArn> base) {
+    return compile(namespace, permittedRegex, allowedRoles, false, base);
   }
 
   /**
@@ -37,12 +59,14 @@ public final class NamespacePolicy {
    *
    * @param permittedRegex the {@code iam.amazonaws.com/permitted} value, or {@code null}
    * @param allowedRoles the {@code iam.amazonaws.com/allowed-roles} value as the adapter read it
+   * @param podSessionNames whether {@value #POD_SESSION_NAMES_ANNOTATION} is {@code "true"}
    * @param base {@code --role-base-arn}, which decides what bare role names mean
    */
   public static NamespacePolicy compile(
       String namespace,
       String permittedRegex,
       AllowedRoles allowedRoles,
+      boolean podSessionNames,
       Optional<RoleBaseArn> base) {
     List<RoleMatcher> matchers = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -68,12 +92,12 @@ public final class NamespacePolicy {
       }
     }
     boolean annotated = permittedRegex != null || !(allowedRoles instanceof AllowedRoles.Absent);
-    return new NamespacePolicy(namespace, matchers, problems, annotated);
+    return new NamespacePolicy(namespace, matchers, problems, annotated, podSessionNames);
   }
 
   /** A namespace with no policy annotations, or one Podium has not seen. */
   public static NamespacePolicy unannotated(String namespace) {
-    return new NamespacePolicy(namespace, List.of(), List.of(), false);
+    return new NamespacePolicy(namespace, List.of(), List.of(), false, false);
   }
 
   public String namespace() {
@@ -83,6 +107,11 @@ public final class NamespacePolicy {
   /** Whether the namespace carries either policy annotation (valid or not). */
   public boolean annotated() {
     return annotated;
+  }
+
+  /** Whether the namespace lets its pods choose their session names (within its prefix). */
+  public boolean podSessionNames() {
+    return podSessionNames;
   }
 
   /** What is wrong with the namespace's annotations; empty when nothing is. */

@@ -90,6 +90,12 @@ public record RoleArn(String partition, String accountId, String path, String na
           throw new MalformedRoleException(
               "role path '" + abbreviate(path) + "' has an empty segment or a forbidden character");
         }
+        // IAM would store "/team/../" as it is, but anything that normalises paths on the way
+        // (or a reader of the policy) sees another role: such names are never meant.
+        if (segment.equals(".") || segment.equals("..")) {
+          throw new MalformedRoleException(
+              "role path '" + abbreviate(path) + "' has a '.' or '..' segment");
+        }
       }
     }
   }
@@ -111,6 +117,9 @@ public record RoleArn(String partition, String accountId, String path, String na
           "role name '"
               + abbreviate(name)
               + "' is invalid (1-64 characters of letters, digits and +=,.@_-)");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw new MalformedRoleException("role name '" + name + "' is a path segment, not a name");
     }
   }
 

@@ -10,6 +10,14 @@ import java.util.Optional;
  * A compiled namespace rule that matches role ARNs. Patterns are user input, so they are compiled
  * with RE2/J, which matches in linear time whatever the pattern: a hostile regex cannot stall a
  * request.
+ *
+ * <p>A wildcard never stands for the top of a role path. A role whose path goes beyond the base
+ * ARN's (or, without a base or in another account, beyond {@code /}) is permitted only by a rule
+ * that writes out the first segment of that path — {@code team/} for {@code team/reader} and {@code
+ * team/data/reader} — so {@code dev-.*} permits {@code dev-reader} but never {@code
+ * dev-x/prod-admin}. A pod owner chooses the annotation, so a pattern meant for names must not let
+ * them choose a path; a namespace owner who means a path writes it, and then, as in IAM's own
+ * {@code role/team/*}, means the roles below it too.
  */
 final class RoleMatcher {
 
@@ -27,13 +35,20 @@ final class RoleMatcher {
   private final String description;
   private final boolean matchNames;
   private final Optional<RoleBaseArn> base;
+  // The rule as written, escapes undone: where the paths it permits must appear.
+  private final String literalText;
 
   private RoleMatcher(
-      Pattern pattern, String description, boolean matchNames, Optional<RoleBaseArn> base) {
+      Pattern pattern,
+      String description,
+      boolean matchNames,
+      Optional<RoleBaseArn> base,
+      String source) {
     this.pattern = pattern;
     this.description = description;
     this.matchNames = matchNames;
     this.base = base;
+    this.literalText = literalText(source);
   }
 
   /**
@@ -61,7 +76,8 @@ final class RoleMatcher {
           Pattern.compile("^(?:" + regex + ")$"),
           "permitted regex '" + RoleArn.abbreviate(regex) + "'",
           true,
-          base);
+          base,
+          regex);
     } catch (PatternSyntaxException e) {
       throw new InvalidPolicyException(
           "iam.amazonaws.com/permitted '"
@@ -80,6 +96,7 @@ final class RoleMatcher {
    */
   static RoleMatcher allowedRoleGlobs(List<String> globs, Optional<RoleBaseArn> base) {
     List<String> alternatives = new ArrayList<>();
+    List<String> written = new ArrayList<>();
     for (String glob : globs) {
       requireBoundedLength(glob, AllowedRoles.ANNOTATION);
       String full = glob.strip();
@@ -91,6 +108,7 @@ final class RoleMatcher {
         full = base.get() + (full.startsWith("/") ? full.substring(1) : full);
       }
       alternatives.add(globToRegex(full));
+      written.add(full);
     }
     if (alternatives.isEmpty()) {
       throw new InvalidPolicyException(
@@ -115,10 +133,15 @@ final class RoleMatcher {
         Pattern.compile(regex),
         "allowed-roles " + RoleArn.abbreviate(globs.toString()),
         false,
-        base);
+        base,
+        // Quoted, so that the globs' own text is what the paths are looked for in.
+        written.stream().map(Pattern::quote).reduce((a, b) -> a + "\n" + b).orElse(""));
   }
 
   boolean matches(RoleArn role) {
+    if (!writesOutPathOf(role)) {
+      return false;
+    }
     if (matchesWhole(role.toString())) {
       return true;
     }
@@ -132,6 +155,65 @@ final class RoleMatcher {
     return role.path().startsWith(basePath)
         && basePath.length() > 1
         && matchesWhole(role.path().substring(basePath.length()) + role.name());
+  }
+
+  /**
+   * Whether the rule writes out the top of {@code role}'s path that a wildcard may not stand for:
+   * the first segment (and its slash) of the path below the base ARN's, for roles of its account
+   * under it, else of the whole path. It must appear in the rule where a segment can start (at the
+   * start, or after a character that is not part of a role name): {@code m/} inside {@code team/}
+   * does not count.
+   */
+  private boolean writesOutPathOf(RoleArn role) {
+    String path = role.path();
+    String basePath = base.filter(b -> b.sameAccount(role)).map(RoleBaseArn::path).orElse("/");
+    String beyond =
+        path.startsWith(basePath) ? path.substring(basePath.length()) : path.substring(1);
+    if (beyond.isEmpty()) {
+      return true;
+    }
+    String top = beyond.substring(0, beyond.indexOf('/') + 1);
+    for (int at = literalText.indexOf(top); at >= 0; at = literalText.indexOf(top, at + 1)) {
+      if (at == 0 || !nameCharacter(literalText.charAt(at - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean nameCharacter(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "_+=,.@-".indexOf(c) >= 0;
+  }
+
+  /**
+   * {@code source} with {@code \Q…\E} quoting and punctuation escapes ({@code \.}, {@code \/})
+   * undone, so that {@code team\.a/} and {@code \Qteam.a\E/} both write out the path {@code
+   * team.a/}. Other escapes ({@code \d}, {@code \w}) stand for no literal: a space.
+   */
+  static String literalText(String source) {
+    StringBuilder out = new StringBuilder(source.length());
+    int i = 0;
+    while (i < source.length()) {
+      char c = source.charAt(i);
+      if (c != '\\' || i + 1 == source.length()) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      char next = source.charAt(i + 1);
+      if (next == 'Q') {
+        int end = source.indexOf("\\E", i + 2);
+        out.append(source, i + 2, end < 0 ? source.length() : end);
+        i = end < 0 ? source.length() : end + 2;
+      } else {
+        out.append(Character.isLetterOrDigit(next) ? ' ' : next);
+        i += 2;
+      }
+    }
+    return out.toString();
   }
 
   /** Whether the whole of {@code text} matches; linear in its length whatever the pattern. */

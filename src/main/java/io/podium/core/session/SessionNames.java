@@ -19,16 +19,48 @@ public final class SessionNames {
   private SessionNames() {}
 
   public static String sanitize(String raw) {
-    StringBuilder clean = new StringBuilder(Math.min(raw.length(), 256));
-    raw.codePoints().forEach(c -> clean.append(isAllowed(c) ? Character.toString(c) : "-"));
-    String name = clean.toString();
+    String name = clean(raw);
     if (name.length() > MAX_LENGTH) {
       name = name.substring(0, MAX_LENGTH - HASH_LENGTH - 1) + "-" + shortHash(raw);
     }
-    while (name.length() < MIN_LENGTH) {
-      name = name + "-";
+    return padded(name);
+  }
+
+  /**
+   * {@code prefix} (already acceptable to STS, at most {@link #MAX_LENGTH} characters) followed by
+   * {@code rest} sanitised; when too long, the prefix is kept whole and the rest is cut and ends in
+   * a hash of the whole, so that the name never leaves the prefix.
+   */
+  static String withPrefix(String prefix, String rest) {
+    if (prefix.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("a session name prefix longer than " + MAX_LENGTH);
     }
-    return name;
+    String tail = clean(rest);
+    if (prefix.length() + tail.length() <= MAX_LENGTH) {
+      return padded(prefix + tail);
+    }
+    int room = MAX_LENGTH - prefix.length();
+    String hash = shortHash(prefix + rest);
+    tail =
+        room > HASH_LENGTH + 1
+            ? tail.substring(0, room - HASH_LENGTH - 1) + "-" + hash
+            : hash.substring(0, room);
+    return prefix + tail;
+  }
+
+  /** {@code raw} with every character STS refuses replaced by {@code -}. */
+  static String clean(String raw) {
+    StringBuilder clean = new StringBuilder(Math.min(raw.length(), 256));
+    raw.codePoints().forEach(c -> clean.append(isAllowed(c) ? Character.toString(c) : "-"));
+    return clean.toString();
+  }
+
+  private static String padded(String name) {
+    String padded = name;
+    while (padded.length() < MIN_LENGTH) {
+      padded = padded + "-";
+    }
+    return padded;
   }
 
   private static boolean isAllowed(int c) {

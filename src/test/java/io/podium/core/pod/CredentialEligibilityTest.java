@@ -114,6 +114,15 @@ class CredentialEligibilityTest {
   }
 
   @Test
+  void terminatingPodWhoseContainersHaveAllStoppedGetsNoRoleWithinItsGracePeriod() {
+    PodIdentity stopped =
+        web.inPhase(PodPhase.STOPPED).terminatingUntil(NOW.plus(Duration.ofSeconds(30))).build();
+
+    assertThat(CredentialEligibility.check(stopped, NOW))
+        .isEqualTo(new Ineligible("pod ns/web is terminating and its containers have stopped"));
+  }
+
+  @Test
   void reasonNamesThePodButNeverItsAnnotations() {
     PodIdentity pod = web.withExternalId("secret-external-id").failed().build();
 

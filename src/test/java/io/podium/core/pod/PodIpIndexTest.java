@@ -280,6 +280,39 @@ class PodIpIndexTest {
   }
 
   @Test
+  void aHostIpAnyIndexedPodReportsWinsOverAPodRecordClaimingIt() {
+    PodIdentity web =
+        TestPods.reportingHost(
+            TestPods.running("ns", "web").withIp("10.0.0.5").build(), "192.168.1.10");
+    index.upsert(TestPods.running("ns", "forged").withIp("192.168.1.10").build());
+    assertThat(index.lookup(ip("192.168.1.10"), NOW)).isInstanceOf(PodLookup.Found.class);
+
+    index.upsert(web);
+
+    assertThat(index.lookup(ip("192.168.1.10"), NOW)).isInstanceOf(PodLookup.HostAddress.class);
+    assertThat(index.isNodeAddress(ip("192.168.1.10"))).isTrue();
+    assertThat(index.lookup(ip("10.0.0.5"), NOW)).isInstanceOf(PodLookup.Found.class);
+  }
+
+  @Test
+  void aReportedHostIpStaysANodeAddressWhileAnyPodReportsIt() {
+    PodIdentity a =
+        TestPods.reportingHost(
+            TestPods.running("ns", "a").withIp("10.0.0.5").build(), "192.168.1.10");
+    PodIdentity b =
+        TestPods.reportingHost(
+            TestPods.running("ns", "b").withIp("10.0.0.6").build(), "192.168.1.10");
+    index.upsert(a);
+    index.upsert(b);
+    index.upsert(a);
+
+    index.remove(a.uid());
+    assertThat(index.isNodeAddress(ip("192.168.1.10"))).isTrue();
+    index.remove(b.uid());
+    assertThat(index.isNodeAddress(ip("192.168.1.10"))).isFalse();
+  }
+
+  @Test
   void nodeAddressesCanBeReplaced() {
     index.setNodeAddresses(Set.of(ip("192.168.1.10")));
     assertThat(index.lookup(ip("192.168.1.10"), NOW)).isInstanceOf(PodLookup.HostAddress.class);

@@ -37,6 +37,9 @@ class RoleMatcherTest {
     String path = "/" + "a".repeat(510) + "/";
     RoleArn longest = RoleArn.parse("arn:aws:iam::123456789012:role" + path + "a".repeat(63) + "b");
 
+    // The path is not written out, so matches() would not even run the regex: run it here.
+    assertThat(matcher.matchesWhole(longest.toString())).isFalse();
+    assertThat(matcher.matchesWhole(longest.pathAndName())).isFalse();
     assertThat(matcher.matches(longest)).isFalse();
   }
 

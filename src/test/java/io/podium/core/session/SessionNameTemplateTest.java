@@ -20,9 +20,76 @@ class SessionNameTemplateTest {
           .build();
 
   @Test
-  void defaultsToNamespaceAndPod() {
+  void defaultsToTheNamespaceThenAnAtSignThenThePod() {
     assertThat(SessionNameTemplate.parse(SessionNameTemplate.DEFAULT).render(pod))
-        .isEqualTo("payments-api-7f9c");
+        .isEqualTo("payments@api-7f9c");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {namespace}@{pod}              | true
+          {namespace}.{serviceaccount}   | true
+          {namespace}_{pod}_{uid}        | true
+          {namespace}=x                  | true
+          {namespace}-{pod}              | false
+          {namespace}{pod}               | false
+          {namespace}                    | false
+          k8s@{namespace}@{pod}          | false
+          {pod}@{namespace}              | false
+          """)
+  void isNamespacePrefixedOnlyWhenTheNamespaceComesFirstFollowedByASeparator(
+      String template, boolean prefixed) {
+    assertThat(SessionNameTemplate.parse(template).namespacePrefixed()).isEqualTo(prefixed);
+  }
+
+  @Test
+  void namespacesThatShareAPrefixGetPrefixesThatDoNot() {
+    SessionNameTemplate template = SessionNameTemplate.parse(SessionNameTemplate.DEFAULT);
+
+    String shop = template.render(TestPods.running("shop", "web").build());
+    String evil = template.render(TestPods.running("shop-evil", "web").build());
+
+    assertThat(shop).isEqualTo("shop@web");
+    assertThat(evil).isEqualTo("shop-evil@web").doesNotStartWith("shop@");
+  }
+
+  @Test
+  void keepsTheWholeNamespacePrefixWhenTruncating() {
+    String namespace = "n".repeat(60);
+    PodIdentity longNamed = TestPods.running(namespace, "w".repeat(200)).build();
+
+    String name = SessionNameTemplate.parse(SessionNameTemplate.DEFAULT).render(longNamed);
+
+    assertThat(name).hasSize(64).startsWith(namespace + "@");
+  }
+
+  @Test
+  void aNamespaceOfTheLongestLegalLengthIsItsWholeSessionName() {
+    String namespace = "n".repeat(63);
+
+    String name =
+        SessionNameTemplate.parse(SessionNameTemplate.DEFAULT)
+            .render(TestPods.running(namespace, "web").build());
+
+    assertThat(name).isEqualTo(namespace + "@");
+  }
+
+  @Test
+  void keepsAChosenNameInsideTheNamespacePrefix() {
+    SessionNameTemplate template = SessionNameTemplate.parse(SessionNameTemplate.DEFAULT);
+
+    assertThat(template.renderWithin(TestPods.running("dev", "x").build(), "shop@payments"))
+        .isEqualTo("dev@shop@payments");
+  }
+
+  @Test
+  void neverLetsAPodsFileNamespaceCarryTheSeparator() {
+    SessionNameTemplate template = SessionNameTemplate.parse(SessionNameTemplate.DEFAULT);
+
+    assertThat(template.render(TestPods.running("shop@x", "web").build())).isEqualTo("shop-x@web");
   }
 
   @ParameterizedTest

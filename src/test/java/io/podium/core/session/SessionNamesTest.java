@@ -75,4 +75,25 @@ class SessionNamesTest {
   void truncatedNamesStayWithinStsCharacters() {
     assertThat(SessionNames.sanitize("ü/".repeat(300))).hasSize(64).matches("[\\w+=,.@-]+");
   }
+
+  @Test
+  void keepsThePrefixWholeAndCutsOnlyWhatFollows() {
+    String name = SessionNames.withPrefix("shop@", "p".repeat(100));
+
+    assertThat(name).hasSize(SessionNames.MAX_LENGTH).matches("shop@p{50}-[0-9a-f]{8}");
+  }
+
+  @Test
+  void sanitisesWhatFollowsThePrefix() {
+    assertThat(SessionNames.withPrefix("shop@", "team/batch job")).isEqualTo("shop@team-batch-job");
+  }
+
+  @Test
+  void aPrefixLeavingNoRoomForAHashIsCutToTheLimitAfterIt() {
+    String prefix = "n".repeat(60) + "@";
+
+    assertThat(SessionNames.withPrefix(prefix, "x".repeat(10)))
+        .hasSize(SessionNames.MAX_LENGTH)
+        .startsWith(prefix);
+  }
 }

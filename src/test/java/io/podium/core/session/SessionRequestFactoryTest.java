@@ -41,7 +41,7 @@ class SessionRequestFactoryTest {
     SessionRequest request = defaults.forPod(web.build(), READER);
 
     assertThat(request)
-        .isEqualTo(new SessionRequest(READER, "ns-web", null, Duration.ofHours(1), Map.of(), null));
+        .isEqualTo(new SessionRequest(READER, "ns@web", null, Duration.ofHours(1), Map.of(), null));
   }
 
   @Test
@@ -63,56 +63,109 @@ class SessionRequestFactoryTest {
     SessionRequest reader = defaults.forPod(web.build(), READER);
     SessionRequest writer =
         defaults.forPod(web.build(), RoleArn.parse("arn:aws:iam::123456789012:role/writer"));
-    SessionRequest named = defaults.forPod(web.withSessionName("batch-job").build(), READER);
+    SessionRequest named = defaults.forPod(web.withSessionName("batch-job").build(), READER, true);
 
     assertThat(writer).isNotEqualTo(reader);
     assertThat(writer.role()).isEqualTo(RoleArn.parse("arn:aws:iam::123456789012:role/writer"));
     assertThat(named).isNotEqualTo(reader);
-    assertThat(named.sessionName()).isEqualTo("batch-job");
-    assertThat(reader.sessionName()).isEqualTo("ns-web");
+    assertThat(named.sessionName()).isEqualTo("ns@batch-job");
+    assertThat(reader.sessionName()).isEqualTo("ns@web");
   }
 
   @Test
-  void sessionNameAnnotationWinsOverTheTemplate() {
-    SessionRequest request = defaults.forPod(web.withSessionName("batch-job").build(), READER);
+  void ignoresTheSessionNameAnnotationUnlessTheNamespaceAllowsIt() {
+    // A pod of namespace dev asking for another team's session name.
+    PodIdentity pod = TestPods.running("dev", "x").withSessionName("shop-payments").build();
 
-    assertThat(request.sessionName()).isEqualTo("batch-job");
+    assertThat(defaults.forPod(pod, READER).sessionName()).isEqualTo("dev@x");
+    assertThat(defaults.forPod(pod, READER, false).sessionName()).isEqualTo("dev@x");
+  }
+
+  @Test
+  void keepsAnAllowedSessionNameInsideTheNamespacePrefix() {
+    PodIdentity pod = TestPods.running("dev", "x").withSessionName("shop@payments").build();
+
+    assertThat(defaults.forPod(pod, READER, true).sessionName()).isEqualTo("dev@shop@payments");
+  }
+
+  @Test
+  void aPodCannotTakeTheSessionOfAPodInAnotherNamespace() {
+    SessionRequest shop =
+        defaults.forPod(TestPods.running("shop", "payments").build(), READER, true);
+    SessionRequest impostor =
+        defaults.forPod(
+            TestPods.running("dev", "x").withSessionName(shop.sessionName()).build(), READER, true);
+
+    assertThat(impostor.sessionName()).isNotEqualTo(shop.sessionName()).startsWith("dev@");
+    assertThat(impostor).isNotEqualTo(shop);
   }
 
   @Test
   void sanitisesTheSessionNameAnnotation() {
     SessionRequest request =
-        defaults.forPod(web.withSessionName("  team/batch job  ").build(), READER);
+        defaults.forPod(web.withSessionName("  team/batch job  ").build(), READER, true);
 
-    assertThat(request.sessionName()).isEqualTo("team-batch-job");
+    assertThat(request.sessionName()).isEqualTo("ns@team-batch-job");
   }
 
   @Test
-  void truncatesLongSessionNameAnnotation() {
-    SessionRequest request = defaults.forPod(web.withSessionName("s".repeat(100)).build(), READER);
+  void truncatesLongSessionNameAnnotationKeepingThePrefix() {
+    SessionRequest request =
+        defaults.forPod(web.withSessionName("s".repeat(100)).build(), READER, true);
 
-    assertThat(request.sessionName()).hasSize(64).startsWith("sss");
+    assertThat(request.sessionName()).hasSize(64).startsWith("ns@sss");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "   "})
   void blankSessionNameAnnotationFallsBackToTheTemplate(String blank) {
-    assertThat(defaults.forPod(web.withSessionName(blank).build(), READER).sessionName())
-        .isEqualTo("ns-web");
+    assertThat(defaults.forPod(web.withSessionName(blank).build(), READER, true).sessionName())
+        .isEqualTo("ns@web");
   }
 
   @Test
   void usesTheConfiguredTemplate() {
     SessionRequestFactory factory =
         new SessionRequestFactory(
-            SessionNameTemplate.parse("{serviceaccount}.{uid}"),
+            SessionNameTemplate.parse("{namespace}.{serviceaccount}.{uid}"),
             SessionDurations.defaults(),
             Set.of(),
             Optional.empty(),
             Optional.empty());
 
     assertThat(factory.forPod(web.build(), READER).sessionName())
-        .isEqualTo("web-sa.9d6c6a4e-0000-0000-0000-000000000001");
+        .isEqualTo("ns.web-sa.9d6c6a4e-0000-0000-0000-000000000001");
+  }
+
+  @Test
+  void refusesATemplateThatDoesNotStartWithTheNamespacePrefix() {
+    assertThatThrownBy(
+            () ->
+                new SessionRequestFactory(
+                    SessionNameTemplate.parse("{namespace}-{pod}"),
+                    SessionDurations.defaults(),
+                    Set.of(),
+                    Optional.empty(),
+                    Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must start with {namespace} and one of @=,+_.")
+        .hasMessageContaining("--unscoped-session-names");
+  }
+
+  @Test
+  void unscopedNamesKeepTheOldBehaviourForMigrations() {
+    SessionRequestFactory unscoped =
+        new SessionRequestFactory(
+            SessionNameTemplate.parse("{namespace}-{pod}"),
+            SessionNameScope.UNSCOPED,
+            SessionDurations.defaults(),
+            Set.of(),
+            Optional.empty(),
+            Optional.empty());
+
+    assertThat(unscoped.forPod(web.build(), READER).sessionName()).isEqualTo("ns-web");
+    assertThat(unscoped.forPod(web.withSessionName("batch-job").build(), READER).sessionName())
+        .isEqualTo("batch-job");
   }
 
   @ParameterizedTest
@@ -269,7 +322,8 @@ class SessionRequestFactoryTest {
 
     assertThat(defaults.forPod(web.withExternalId("partner-42").build(), READER))
         .isNotEqualTo(base);
-    assertThat(defaults.forPod(web.withSessionName("other").build(), READER)).isNotEqualTo(base);
+    assertThat(defaults.forPod(web.withSessionName("other").build(), READER, true))
+        .isNotEqualTo(base);
     assertThat(defaults.forPod(TestPods.running("ns", "api").build(), READER)).isNotEqualTo(base);
     assertThat(defaults.forPod(web.build(), RoleArn.parse("arn:aws:iam::123456789012:role/writer")))
         .isNotEqualTo(base);
