@@ -8,27 +8,48 @@ import io.podium.core.role.AllowedRoles;
 import io.podium.core.role.NamespacePolicy;
 import io.podium.testing.TestPods;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 class CredentialOptionsTest {
 
+  @Command(name = "test")
+  static final class WithCredentialOptions {
+    @Mixin CredentialOptions options;
+  }
+
+  /** The options as picocli fills them from {@code args}, defaults included. */
+  private static CredentialOptions parse(String... args) {
+    WithCredentialOptions command = new WithCredentialOptions();
+    new CommandLine(command).parseArgs(args);
+    return command.options;
+  }
+
   @Test
   void refusesASessionNameTemplateWithoutTheNamespacePrefixAndNamesTheEscapeHatch() {
-    CredentialOptions options = new CredentialOptions();
-    options.roleBaseArn = "arn:aws:iam::123456789012:role/";
-    options.sessionNameTemplate = "{namespace}-{pod}";
+    CredentialOptions options =
+        parse(
+            "--role-base-arn",
+            "arn:aws:iam::123456789012:role/",
+            "--session-name-template",
+            "{namespace}-{pod}");
 
     assertThatThrownBy(() -> options.roleDecider(false))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--session-name-template '{namespace}-{pod}' must start with")
         .hasMessageContaining("--unscoped-session-names");
   }
 
   @Test
   void unscopedSessionNamesAllowAnyTemplateAndThePodsOwnName() {
-    CredentialOptions options = new CredentialOptions();
-    options.roleBaseArn = "arn:aws:iam::123456789012:role/";
-    options.sessionNameTemplate = "{namespace}-{pod}";
-    options.unscopedSessionNames = true;
+    CredentialOptions options =
+        parse(
+            "--role-base-arn",
+            "arn:aws:iam::123456789012:role/",
+            "--session-name-template",
+            "{namespace}-{pod}",
+            "--unscoped-session-names");
 
     RoleOutcome outcome =
         options
