@@ -167,7 +167,11 @@ class KubernetesAgentServerIT {
                   ImdsClient.get("127.0.0.3", imdsPort, CREDENTIALS + "shop-web").status() == 200);
       // Three sessions (one per pod: the session name is {namespace}-{pod}), two replicas: three
       // AssumeRole calls, where replicas that did not share would make six.
-      assertThat(sts.stats().callCount("AssumeRole")).isEqualTo(3);
+      // A replica that misses a lease renewal on a starved machine drops the other from its view
+      // for a moment and fetches too; say so, with both views, if that is what happened.
+      assertThat(sts.stats().callCount("AssumeRole"))
+          .as("AssumeRole calls; replica views: a %s, b %s", replicaViews(a), replicaViews(b))
+          .isEqualTo(3);
       assertThat(cluster.leases().inNamespace("podium").list().getItems()).hasSize(2);
 
       // A role the namespace does not permit: the replicas say so on the pod, as Events.
@@ -189,5 +193,15 @@ class KubernetesAgentServerIT {
         process.close();
       }
     }
+  }
+
+  /** Each "Server replicas now" line a server logged, in order: how its view of the set changed. */
+  private static List<String> replicaViews(PodiumProcess server) {
+    return server
+        .stdout()
+        .lines()
+        .filter(line -> line.contains("Server replicas now"))
+        .map(line -> line.substring(line.indexOf("Server replicas now")))
+        .toList();
   }
 }
