@@ -3,7 +3,9 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podium.core.broker.ExecutorScheduler;
+import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.TokenReviewAgentTokens;
@@ -11,6 +13,7 @@ import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.RendezvousOwnership;
 import io.podium.server.SessionOwnership;
+import io.podium.server.StartupTaint;
 import io.podium.server.TokenNodeAuthenticator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -185,6 +188,17 @@ final class ServerCommand implements Callable<Integer> {
           "How often a replica renews its Lease and reads the others' (default: ${DEFAULT-VALUE}).")
   Duration leaseRenew;
 
+  @Option(
+      names = "--ready-taint",
+      paramLabel = "KEY",
+      description =
+          "Remove this taint (every effect with this key) from a node once its agent reports its"
+              + " interception rule in place and its metadata API serving, so that pods needing a"
+              + " role are scheduled only where they are intercepted and answered. Register nodes"
+              + " with it (kubelet --register-with-taints); agents keep holding no Kubernetes"
+              + " rights: the server needs get and patch on nodes.")
+  String readyTaint;
+
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
@@ -196,8 +210,13 @@ final class ServerCommand implements Callable<Integer> {
     ServerProcess.Config config = config();
     // The API server is needed for the cluster pod source, token authentication and leases;
     // the pods file with certificate authentication runs without one.
+    Optional<String> taintKey =
+        Optional.ofNullable(readyTaint).map(String::strip).filter(key -> !key.isEmpty());
     Optional<KubernetesOptions> cluster =
-        podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null
+        podsFile == null
+                || agentAuth == AgentAuth.token
+                || leaseNamespace != null
+                || taintKey.isPresent()
             ? Optional.of(kubernetesOptions())
             : Optional.empty();
     Optional<InformerPodDirectory.Settings> informers =
@@ -219,7 +238,8 @@ final class ServerCommand implements Callable<Integer> {
                   new ServerProcess.Parts(
                       pods,
                       authenticator(kubernetes),
-                      ownership(kubernetes, config.replicaId(), resources));
+                      ownership(kubernetes, config.replicaId(), resources),
+                      taintKey.map(key -> startupTaint(kubernetes, key)));
               DefaultCredentialsProvider base =
                   resources.push(DefaultCredentialsProvider.builder().build());
               ServerProcess process =
@@ -248,6 +268,22 @@ final class ServerCommand implements Callable<Integer> {
   private InformerPodDirectory.Settings informers(KubernetesOptions options) {
     return new InformerPodDirectory.Settings(
         null, credentials.baseArn(), options.podWait(), options.syncTimeout());
+  }
+
+  /** The start-up taint {@code key}, removed through the API server. */
+  private static StartupTaint startupTaint(KubernetesClient kubernetes, String key) {
+    return node -> {
+      try {
+        return switch (new NodeTaintRemover(kubernetes, node, key).remove()) {
+          case REMOVED -> StartupTaint.Removal.REMOVED;
+          case ABSENT -> StartupTaint.Removal.ABSENT;
+          case NO_SUCH_NODE -> StartupTaint.Removal.NO_SUCH_NODE;
+        };
+      } catch (KubernetesClientException e) {
+        throw new StartupTaint.Failed(
+            "the API server answered " + e.getCode() + ": " + e.getMessage(), e);
+      }
+    };
   }
 
   private NodeAuthenticator authenticator(KubernetesClient kubernetes) {
