@@ -3,9 +3,7 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podium.core.broker.ExecutorScheduler;
-import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.LeaseReplicas;
 import io.podium.kubernetes.TokenReviewAgentTokens;
@@ -239,7 +237,8 @@ final class ServerCommand implements Callable<Integer> {
                       pods,
                       authenticator(kubernetes),
                       ownership(kubernetes, config.replicaId(), resources),
-                      taintKey.map(key -> startupTaint(kubernetes, key)));
+                      taintKey.<StartupTaint>map(
+                          key -> new KubernetesStartupTaint(kubernetes, key)));
               DefaultCredentialsProvider base =
                   resources.push(DefaultCredentialsProvider.builder().build());
               ServerProcess process =
@@ -268,22 +267,6 @@ final class ServerCommand implements Callable<Integer> {
   private InformerPodDirectory.Settings informers(KubernetesOptions options) {
     return new InformerPodDirectory.Settings(
         null, credentials.baseArn(), options.podWait(), options.syncTimeout());
-  }
-
-  /** The start-up taint {@code key}, removed through the API server. */
-  private static StartupTaint startupTaint(KubernetesClient kubernetes, String key) {
-    return node -> {
-      try {
-        return switch (new NodeTaintRemover(kubernetes, node, key).remove()) {
-          case REMOVED -> StartupTaint.Removal.REMOVED;
-          case ABSENT -> StartupTaint.Removal.ABSENT;
-          case NO_SUCH_NODE -> StartupTaint.Removal.NO_SUCH_NODE;
-        };
-      } catch (KubernetesClientException e) {
-        throw new StartupTaint.Failed(
-            "the API server answered " + e.getCode() + ": " + e.getMessage(), e);
-      }
-    };
   }
 
   private NodeAuthenticator authenticator(KubernetesClient kubernetes) {
