@@ -52,6 +52,11 @@ spec:
         {{- toYaml .installArgs | nindent 8 }}
         - --install-rules-only
         {{- include "podium.interceptionArgs" $root | nindent 8 }}
+        {{- /* The same options as the main container (--host-ip6, --no-keep-jump-first, ...): the
+        rule it installs must be the one the main container then keeps. */}}
+        {{- with $v.node.extraArgs }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       env:
         {{- include "podium.nodeEnv" $root | nindent 8 }}
       volumeMounts:

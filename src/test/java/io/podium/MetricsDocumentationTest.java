@@ -21,6 +21,7 @@ import io.podium.interception.BackendChoice;
 import io.podium.interception.CommandRunner;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.InterfaceMatch;
+import io.podium.interception.PodTraffic;
 import io.podium.interception.RuleManager;
 import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.kubernetes.InformerServiceAccountDirectory;
@@ -30,6 +31,7 @@ import io.podium.oidc.OidcMetrics;
 import io.podium.ops.BrokerMetrics;
 import io.podium.ops.Health;
 import io.podium.ops.OpsServer;
+import io.podium.server.NodeReports;
 import io.podium.server.ServerMetrics;
 import io.podium.testing.DocumentedMetrics;
 import io.podium.testing.TestCertificates;
@@ -100,6 +102,7 @@ class MetricsDocumentationTest {
     ServerMetrics serverMetrics = new ServerMetrics(registry);
     serverMetrics.watch(() -> 0);
     serverMetrics.tooSlowAgents(() -> 0);
+    new NodeReports(Optional.empty(), registry);
     Clock clock = Clock.systemUTC();
     BrokerMetrics brokerMetrics = new BrokerMetrics(registry);
     brokerMetrics.watch(() -> 0, () -> 0);
@@ -137,14 +140,16 @@ class MetricsDocumentationTest {
         RuleManager.create(
             InterceptionSettings.forListener(
                 List.of(InterfaceMatch.parse("cali+")),
-                InetAddress.ofLiteral("10.0.0.1"),
+                Optional.of(InetAddress.ofLiteral("10.0.0.1")),
                 Optional.of(InetAddress.ofLiteral("fd00::1")),
                 new InetSocketAddress(8181),
                 BackendChoice.NFTABLES,
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                true),
             new NftOnly(),
             (delay, task) -> () -> {},
-            registry);
+            registry,
+            new PodTraffic());
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     ReloadingTls tls =
         ReloadingTls.load(

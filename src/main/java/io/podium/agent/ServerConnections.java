@@ -4,6 +4,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.podium.core.CallerCredentials;
+import io.podium.core.broker.ExecutorScheduler;
 import io.podium.imds.ImdsDocuments;
 import io.podium.imds.ImdsRenderer;
 import io.podium.wire.ErrorDetails;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +86,7 @@ public final class ServerConnections implements AutoCloseable {
   private final NodeView view;
   private final RemoteCallerCredentials callers;
   private final Map<String, ServerLink> links = new LinkedHashMap<>();
+  private volatile NodeReporter reporter;
   private ScheduledFuture<?> resolving;
   private boolean closed;
 
@@ -119,6 +123,46 @@ public final class ServerConnections implements AutoCloseable {
     return this;
   }
 
+  /** What the agent knows of its interception rule, for its reports to the servers. */
+  public enum RuleState {
+    /** The agent keeps the rule ({@code --iptables}) and its last check found it in place. */
+    IN_PLACE,
+    /** The agent keeps the rule and its last check failed. */
+    FAILING,
+    /** The agent does not manage the rule. */
+    NOT_MANAGED
+  }
+
+  /**
+   * Reports the node to the servers from now on: the interception rule's state and whether the
+   * metadata API {@code listening} (with a replica's snapshot in), so that a server with {@code
+   * --ready-taint} removes the node's start-up taint. Call before {@link #start()}.
+   */
+  public ServerConnections reportNode(Supplier<RuleState> rule, BooleanSupplier listening) {
+    reporter =
+        new NodeReporter(
+            rule,
+            () -> listening.getAsBoolean() && view.everSynced(),
+            this::linksNow,
+            new ExecutorScheduler(timers),
+            REPORT_RETRY);
+    return this;
+  }
+
+  /** How often an unfinished node report is sent again. */
+  static final Duration REPORT_RETRY = Duration.ofSeconds(10);
+
+  private synchronized List<ServerLink> linksNow() {
+    return List.copyOf(links.values());
+  }
+
+  private void linkSynced(ServerLink link) {
+    NodeReporter current = reporter;
+    if (current != null) {
+      current.synced(link);
+    }
+  }
+
   /** Resolves every {@code --server} and opens a stream to each replica found; never fails. */
   public synchronized ServerConnections start() {
     resolve();
@@ -149,6 +193,9 @@ public final class ServerConnections implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (reporter != null) {
+      reporter.close();
+    }
     if (resolving != null) {
       resolving.cancel(false);
     }
@@ -272,7 +319,8 @@ public final class ServerConnections implements AutoCloseable {
                   settings.node(),
                   settings.version(),
                   timers,
-                  metrics);
+                  metrics,
+                  this::linkSynced);
           links.put(key, link);
           added.add(link);
         }

@@ -14,6 +14,8 @@ import io.podium.wire.v1.Capability;
 import io.podium.wire.v1.LookupRequest;
 import io.podium.wire.v1.LookupResponse;
 import io.podium.wire.v1.NodeCredentialsGrpc;
+import io.podium.wire.v1.NodeReport;
+import io.podium.wire.v1.NodeReportAck;
 import io.podium.wire.v1.Peer;
 import io.podium.wire.v1.WatchEvent;
 import io.podium.wire.v1.WatchRequest;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * open for as long as the agent runs, re-opened with jittered backoff whenever it ends (a replica
  * restarting, slow to sync or refusing), and never a reason for the agent to exit.
  */
-final class ServerLink {
+final class ServerLink implements NodeReporter.Target {
 
   private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
 
@@ -53,6 +56,9 @@ final class ServerLink {
   private volatile boolean synced;
   // The replica id from the server's hello: which sessions it owns follows from it.
   private volatile String replica;
+  // Whether the server's hello announced ReportNode.
+  private volatile boolean takesReports;
+  private final Consumer<ServerLink> onSynced;
 
   /**
    * @param authority the name the server's certificate must carry (the {@code --server} host)
@@ -67,7 +73,9 @@ final class ServerLink {
       String node,
       String version,
       ScheduledExecutorService timers,
-      AgentMetrics metrics) {
+      AgentMetrics metrics,
+      Consumer<ServerLink> onSynced) {
+    this.onSynced = onSynced;
     this.name = authority + "@" + address.getAddress().getHostAddress() + ":" + address.getPort();
     this.channel =
         NettyChannelBuilder.forAddress(address, credentials)
@@ -89,15 +97,30 @@ final class ServerLink {
                     .setVersion(version)
                     .setProtocol(WireCodec.PROTOCOL)
                     .addCapabilities(Capability.CAPABILITY_CREDENTIALS_PUSH)
-                    .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS))
+                    .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS)
+                    .addCapabilities(Capability.CAPABILITY_NODE_REPORTS))
             .build();
     this.timers = timers;
     this.backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), new Random());
     this.metrics = metrics;
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
+  }
+
+  @Override
+  public boolean acceptsReports() {
+    return synced && takesReports;
+  }
+
+  @Override
+  public CompletableFuture<NodeReportAck> report(NodeReport report, Duration deadline) {
+    CompletableFuture<NodeReportAck> answer = new CompletableFuture<>();
+    stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .reportNode(report, answerInto(answer));
+    return answer;
   }
 
   /** The replica id this link's server gave in its hello; empty before one arrived. */
@@ -129,26 +152,29 @@ final class ServerLink {
                 .setIp(WireCodec.encode(ip))
                 .setWantCredentials(wantCredentials)
                 .build(),
-            new StreamObserver<>() {
-              @Override
-              public void onNext(LookupResponse response) {
-                answer.complete(response);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                answer.completeExceptionally(
-                    Status.INTERNAL
-                        .withDescription("lookup ended without an answer")
-                        .asException());
-              }
-            });
+            answerInto(answer));
     return answer;
+  }
+
+  /** A unary call's observer that completes {@code answer} with its one response. */
+  private static <T> StreamObserver<T> answerInto(CompletableFuture<T> answer) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T response) {
+        answer.complete(response);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        answer.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        answer.completeExceptionally(
+            Status.INTERNAL.withDescription("the call ended without an answer").asException());
+      }
+    };
   }
 
   synchronized void close() {
@@ -214,6 +240,12 @@ final class ServerLink {
       switch (event.getEventCase()) {
         case HELLO -> {
           replica = event.getHello().getReplica();
+          takesReports =
+              event
+                  .getHello()
+                  .getServer()
+                  .getCapabilitiesList()
+                  .contains(Capability.CAPABILITY_NODE_REPORTS);
           view.minRemaining(Duration.ofSeconds(event.getHello().getMinRemainingSeconds()));
           log.info(
               "Connected to server {} (replica {}, protocol {}, version {}) as node {}",
@@ -233,6 +265,7 @@ final class ServerLink {
           synced = true;
           view.synced(ServerLink.this);
           log.info("Synced with server {}: {} pods known", name, view.podCount());
+          onSynced.accept(ServerLink.this);
         }
         // An event a newer server added: nothing this version must act on.
         case EVENT_NOT_SET -> log.debug("ignoring an event this agent version does not know");

@@ -5,6 +5,8 @@ import io.podium.agent.ServerConnections;
 import io.podium.imds.MetadataServer;
 import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
+import io.podium.interception.PodTraffic;
+import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
@@ -44,9 +46,13 @@ final class AgentProcess implements AutoCloseable {
     try {
       // The rule goes in before anything else: pods that race the start-up are refused, never
       // sent to the node's own credentials. Closing stops the checks only.
-      config
-          .interception()
-          .ifPresent(settings -> RuleChecks.start(settings, registry, health, closeInReverse));
+      PodTraffic podTraffic = new PodTraffic();
+      Optional<RuleManager> rules =
+          config
+              .interception()
+              .map(
+                  settings ->
+                      RuleChecks.start(settings, podTraffic, registry, health, closeInReverse));
 
       ScheduledExecutorService timers =
           closeInReverse.pushExecutor(
@@ -65,11 +71,28 @@ final class AgentProcess implements AutoCloseable {
       // servers' records say.
       config.interception().ifPresent(rule -> connections.nodeAddresses(rule.hostAddresses()));
       // The metadata API starts at once and answers 503 until a server's snapshot is in: an
-      // agent started before its servers waits for them instead of exiting.
+      // agent started before its servers waits for them instead of exiting. Pods' requests to it
+      // are counted, to be held against the rule's counters.
       metadataServer =
-          new MetadataServer(config.metadata(), connections.callers(), registry, clock);
+          new MetadataServer(
+              config.metadata(),
+              podTraffic.countingMetadataRequests(connections.callers()),
+              registry,
+              clock);
       closeInReverse.push(metadataServer);
       metadataServer.start();
+      // The servers learn from the agent alone that the rule is in place and the metadata API
+      // serves: then a server with --ready-taint removes the node's start-up taint.
+      connections.reportNode(
+          () ->
+              rules
+                  .map(
+                      manager ->
+                          manager.ready()
+                              ? ServerConnections.RuleState.IN_PLACE
+                              : ServerConnections.RuleState.FAILING)
+                  .orElse(ServerConnections.RuleState.NOT_MANAGED),
+          metadataServer::listening);
       connections.start();
       MetadataServer listening = metadataServer;
       ServerConnections servers = connections;

@@ -30,7 +30,7 @@ final class InterceptionOptions {
       names = "--iptables",
       description =
           "Install the rule that sends pods' TCP traffic for 169.254.169.254:80 (and"
-              + " [fd00:ec2::254]:80 with --host-ip6) arriving on --host-interface to --host-ip"
+              + " [fd00:ec2::254]:80 with an IPv6 address) arriving on --host-interface to --host-ip"
               + " and the port of --imds-listen; check and repair it every --rule-check-interval."
               + " The rule stays when Podium stops (pods are then refused, never given the node's"
               + " credentials); only --cleanup removes it. Needs NET_ADMIN and the host network.")
@@ -50,16 +50,18 @@ final class InterceptionOptions {
       names = "--host-ip",
       paramLabel = "IP",
       description =
-          "The node's IPv4 address, where the rule sends pods (the pod's status.hostIP through"
-              + " the downward API).")
+          "The node's address, where the rule sends pods (the pod's status.hostIP through the"
+              + " downward API): IPv4, or IPv6 on an IPv6-only node (then only fd00:ec2::254 is"
+              + " intercepted, with ip6tables or nft's ip6 family).")
   String hostIp;
 
   @Option(
       names = "--host-ip6",
       paramLabel = "IP6",
       description =
-          "The node's IPv6 address; given, pods' traffic for the IPv6 metadata address"
-              + " fd00:ec2::254 is sent there too. --imds-listen must then be a wildcard address.")
+          "The node's IPv6 address beside an IPv4 --host-ip (dual-stack nodes); given, pods'"
+              + " traffic for the IPv6 metadata address fd00:ec2::254 is sent there too."
+              + " --imds-listen must then be a wildcard address.")
   String hostIp6;
 
   @Option(
@@ -81,6 +83,20 @@ final class InterceptionOptions {
           "How often the rule is checked, and rewritten when it is missing or changed (default:"
               + " ${DEFAULT-VALUE}).")
   Duration checkInterval;
+
+  @Option(
+      names = "--keep-jump-first",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Keep the rule first on the prerouting hook: the jump into Podium's chain at the top of"
+              + " PREROUTING (nftables: Podium's chain before every other nat chain), moved back"
+              + " at the next check when another rule is put before it, since a rule ahead of it"
+              + " could send pods to the node's own credentials. --no-keep-jump-first inserts it"
+              + " first when missing and then leaves it where it is: for Calico's iptables"
+              + " dataplane, whose Felix keeps its own jump first too (default: ${DEFAULT-VALUE}).")
+  boolean keepJumpFirst;
 
   @Option(
       names = "--install-rules-only",
@@ -118,11 +134,11 @@ final class InterceptionOptions {
       }
       return Optional.empty();
     }
-    if (hostIp == null) {
+    if (hostIp == null && hostIp6 == null) {
       throw invalid(
           command,
-          "--iptables needs --host-ip: the node's IPv4 address, e.g. from the downward API's"
-              + " status.hostIP");
+          "--iptables needs --host-ip: the node's address, e.g. from the downward API's"
+              + " status.hostIP (IPv4, or IPv6 on an IPv6-only node)");
     }
     try {
       List<InterfaceMatch> interfaces =
@@ -133,11 +149,12 @@ final class InterceptionOptions {
       return Optional.of(
           InterceptionSettings.forListener(
               interfaces,
-              address("--host-ip", hostIp),
+              Optional.ofNullable(hostIp).map(text -> address("--host-ip", text)),
               Optional.ofNullable(hostIp6).map(text -> address("--host-ip6", text)),
               listen,
               backend,
-              checkInterval));
+              checkInterval,
+              keepJumpFirst));
     } catch (IllegalArgumentException e) {
       throw invalid(command, e);
     }

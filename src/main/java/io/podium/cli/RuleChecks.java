@@ -2,6 +2,7 @@ package io.podium.cli;
 
 import io.podium.core.broker.ExecutorScheduler;
 import io.podium.interception.InterceptionSettings;
+import io.podium.interception.PodTraffic;
 import io.podium.interception.ProcessCommandRunner;
 import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
@@ -21,9 +22,12 @@ final class RuleChecks {
    * Installs the rule now and checks it from then on, the process ready only while the last check
    * succeeded; what it starts is pushed onto {@code closeInReverse} (closing stops the checks and
    * leaves the rule in place).
+   *
+   * @param traffic counts pods' requests to the metadata API, held against the rule's counters
    */
   static RuleManager start(
       InterceptionSettings settings,
+      PodTraffic traffic,
       PrometheusRegistry registry,
       Health health,
       CloseStack closeInReverse) {
@@ -37,7 +41,8 @@ final class RuleChecks {
             settings,
             new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
             new ExecutorScheduler(checks),
-            registry);
+            registry,
+            traffic);
     closeInReverse.push(rules);
     rules.install();
     rules.startChecking();

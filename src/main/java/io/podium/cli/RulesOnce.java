@@ -3,6 +3,7 @@ package io.podium.cli;
 import io.podium.interception.CommandRunner;
 import io.podium.interception.InterceptionException;
 import io.podium.interception.InterceptionSettings;
+import io.podium.interception.PodTraffic;
 import io.podium.interception.ProcessCommandRunner;
 import io.podium.interception.RuleCheck;
 import io.podium.interception.RuleManager;
@@ -56,7 +57,9 @@ final class RulesOnce {
             (delay, task) -> {
               throw new IllegalStateException("no periodic checks with --install-rules-only");
             },
-            new PrometheusRegistry())) {
+            new PrometheusRegistry(),
+            // No pod asks a process that exits once the rule is in place.
+            new PodTraffic())) {
       List<RuleCheck> outcomes = rules.install();
       for (RuleCheck outcome : outcomes) {
         String family = outcome.family().label();

@@ -11,6 +11,7 @@ import io.podium.server.CertificateNodeAuthenticator;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.RendezvousOwnership;
 import io.podium.server.SessionOwnership;
+import io.podium.server.StartupTaint;
 import io.podium.server.TokenNodeAuthenticator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -185,6 +186,17 @@ final class ServerCommand implements Callable<Integer> {
           "How often a replica renews its Lease and reads the others' (default: ${DEFAULT-VALUE}).")
   Duration leaseRenew;
 
+  @Option(
+      names = "--ready-taint",
+      paramLabel = "KEY",
+      description =
+          "Remove this taint (every effect with this key) from a node once its agent reports its"
+              + " interception rule in place and its metadata API serving, so that pods needing a"
+              + " role are scheduled only where they are intercepted and answered. Register nodes"
+              + " with it (kubelet --register-with-taints); agents keep holding no Kubernetes"
+              + " rights: the server needs get and patch on nodes.")
+  String readyTaint;
+
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
@@ -196,8 +208,13 @@ final class ServerCommand implements Callable<Integer> {
     ServerProcess.Config config = config();
     // The API server is needed for the cluster pod source, token authentication and leases;
     // the pods file with certificate authentication runs without one.
+    Optional<String> taintKey =
+        Optional.ofNullable(readyTaint).map(String::strip).filter(key -> !key.isEmpty());
     Optional<KubernetesOptions> cluster =
-        podsFile == null || agentAuth == AgentAuth.token || leaseNamespace != null
+        podsFile == null
+                || agentAuth == AgentAuth.token
+                || leaseNamespace != null
+                || taintKey.isPresent()
             ? Optional.of(kubernetesOptions())
             : Optional.empty();
     Optional<InformerPodDirectory.Settings> informers =
@@ -219,7 +236,9 @@ final class ServerCommand implements Callable<Integer> {
                   new ServerProcess.Parts(
                       pods,
                       authenticator(kubernetes),
-                      ownership(kubernetes, config.replicaId(), resources));
+                      ownership(kubernetes, config.replicaId(), resources),
+                      taintKey.<StartupTaint>map(
+                          key -> new KubernetesStartupTaint(kubernetes, key)));
               DefaultCredentialsProvider base =
                   resources.push(DefaultCredentialsProvider.builder().build());
               ServerProcess process =

@@ -12,10 +12,12 @@ import io.podium.server.AgentApiServer;
 import io.podium.server.NodeAuthenticator;
 import io.podium.server.NodeCredentialsService;
 import io.podium.server.NodeHub;
+import io.podium.server.NodeReports;
 import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
 import io.podium.server.ServerMetrics;
 import io.podium.server.SessionOwnership;
+import io.podium.server.StartupTaint;
 import io.podium.tls.ReloadingTls;
 import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
@@ -24,6 +26,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,9 +54,15 @@ final class ServerProcess implements AutoCloseable {
       String replicaId,
       String version) {}
 
-  /** Where pods come from, how the server learns agents' nodes and which sessions it owns. */
+  /**
+   * Where pods come from, how the server learns agents' nodes, which sessions it owns, and the
+   * start-up taint it removes for agents ({@code --ready-taint}; empty without).
+   */
   record Parts(
-      PodSourceFactory pods, NodeAuthenticator authenticator, SessionOwnership ownership) {}
+      PodSourceFactory pods,
+      NodeAuthenticator authenticator,
+      SessionOwnership ownership,
+      Optional<StartupTaint> readyTaint) {}
 
   private final CloseStack closeInReverse = new CloseStack();
   private final AgentApiServer server;
@@ -119,7 +128,8 @@ final class ServerProcess implements AutoCloseable {
               config.replicaId(),
               config.version(),
               NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES,
-              pods.problems());
+              pods.problems(),
+              new NodeReports(parts.readyTaint(), registry));
       serverMetrics.tooSlowAgents(service::tooSlowAgents);
       server =
           new AgentApiServer(

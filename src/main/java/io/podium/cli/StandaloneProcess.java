@@ -16,6 +16,7 @@ import io.podium.imds.MetadataServer;
 import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
+import io.podium.interception.PodTraffic;
 import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -82,10 +83,13 @@ final class StandaloneProcess implements AutoCloseable {
 
       // The rule goes in before the metadata API answers: a pod that races the start-up is
       // refused, never sent to the node's own credentials. Closing stops the checks only.
+      PodTraffic podTraffic = new PodTraffic();
       interceptionRules =
           config
               .interception()
-              .map(settings -> RuleChecks.start(settings, registry, health, closeInReverse));
+              .map(
+                  settings ->
+                      RuleChecks.start(settings, podTraffic, registry, health, closeInReverse));
 
       broker =
           BrokerFactory.create(
@@ -112,7 +116,11 @@ final class StandaloneProcess implements AutoCloseable {
               new PodCredentialService<>(
                   pods, config.decider(), broker, scheduler, config.stsWait()),
               pods.problems());
-      metadataServer = new MetadataServer(config.metadata(), callers, registry, clock);
+      // Pods' requests to the metadata API, held against the rule's counters: asking without
+      // passing the rule means the rule is not in their path.
+      metadataServer =
+          new MetadataServer(
+              config.metadata(), podTraffic.countingMetadataRequests(callers), registry, clock);
       closeInReverse.push(metadataServer);
       metadataServer.start();
       MetadataServer listening = metadataServer;

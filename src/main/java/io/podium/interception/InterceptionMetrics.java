@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The interception's metrics, per address family (the only label): whether the rule is in place and
@@ -21,8 +22,24 @@ final class InterceptionMetrics implements AutoCloseable {
     volatile long matchedPackets;
   }
 
+  /** Why pods' traffic may pass the rule by: the {@code reason} label. */
+  enum Bypass {
+    /** A {@code --host-interface} selects only bridge ports, where pods' packets never arrive. */
+    BRIDGE_PORTS_ONLY("bridge_ports_only"),
+    /** Pods asked the metadata API while the rule's counters stayed at 0. */
+    UNMATCHED_POD_REQUESTS("unmatched_pod_requests");
+
+    private final String label;
+
+    Bypass(String label) {
+      this.label = label;
+    }
+  }
+
   private final PrometheusRegistry registry;
   private final Map<IpFamily, Seen> seen = new EnumMap<>(IpFamily.class);
+  private final Map<Bypass, Boolean> bypassed = new ConcurrentHashMap<>();
+  private final GaugeWithCallback bypassSuspected;
   private final GaugeWithCallback present;
   private final CounterWithCallback matched;
   private final Counter repairs;
@@ -73,6 +90,21 @@ final class InterceptionMetrics implements AutoCloseable {
                 "Pod connections to the real metadata service cut when the rule was (re)installed")
             .labelNames("family")
             .register(registry);
+    for (Bypass reason : Bypass.values()) {
+      bypassed.put(reason, false);
+    }
+    bypassSuspected =
+        GaugeWithCallback.builder()
+            .name("podium_interception_rule_bypassed")
+            .help(
+                "1 while pods' metadata traffic seems to pass the interception rule by, by reason:"
+                    + " a --host-interface that selects only bridge ports, or pods asking while"
+                    + " the rule's counters stay at 0")
+            .labelNames("reason")
+            .callback(
+                callback ->
+                    bypassed.forEach((reason, on) -> callback.call(on ? 1 : 0, reason.label)))
+            .register(registry);
     for (IpFamily family : families) {
       repairs.labelValues(family.label());
       failures.labelValues(family.label());
@@ -98,6 +130,10 @@ final class InterceptionMetrics implements AutoCloseable {
     failures.labelValues(family.label()).inc();
   }
 
+  void bypassed(Bypass reason, boolean suspected) {
+    bypassed.put(reason, suspected);
+  }
+
   void flushed(IpFamily family, long connections) {
     flushed.labelValues(family.label()).inc(connections);
   }
@@ -109,5 +145,6 @@ final class InterceptionMetrics implements AutoCloseable {
     registry.unregister(repairs);
     registry.unregister(failures);
     registry.unregister(flushed);
+    registry.unregister(bypassSuspected);
   }
 }

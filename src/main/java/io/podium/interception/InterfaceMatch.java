@@ -48,6 +48,12 @@ public record InterfaceMatch(String name, boolean prefix, boolean negated) {
     return new InterfaceMatch(rest, prefix, negated);
   }
 
+  /** Whether packets arriving on {@code interfaceName} match, as iptables and nft decide it. */
+  boolean matches(String interfaceName) {
+    boolean hit = prefix ? interfaceName.startsWith(name) : interfaceName.equals(name);
+    return hit != negated;
+  }
+
   /** The match as iptables writes it: {@code -i cali+}, {@code ! -i eth0}. */
   String iptables() {
     return (negated ? "! " : "") + "-i " + name + (prefix ? "+" : "");

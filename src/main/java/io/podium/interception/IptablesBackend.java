@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
  * written with {@code iptables-restore --noflush}, one transaction per family; declaring the chain
  * in the restore input flushes it, so a write replaces the chain's rules whole.
  *
- * <p>The jump is inserted at the top of PREROUTING when it is missing, and left where it is after:
- * Calico's Felix also keeps its own jump first, and two programs that both insist on the top fight
- * forever. Only a rule that rewrote the metadata address before Podium's could matter, and no
- * common CNI or kube-proxy writes one.
+ * <p>The jump is kept at the top of PREROUTING: a rule put before it (an {@code ACCEPT}, another
+ * agent's DNAT, a leftover of kube2iam or kiam) could send pods' metadata traffic elsewhere, to the
+ * node's own credentials among others, so every check that finds another rule ahead moves the jump
+ * back to the top, in the same one transaction. Calico's Felix keeps its own jump first too; with
+ * {@link RuleSpec#keepFirst()} off ({@code --no-keep-jump-first}) the jump is inserted at the top
+ * when missing and then left where it is.
  */
 final class IptablesBackend implements RuleBackend {
 
@@ -22,6 +24,10 @@ final class IptablesBackend implements RuleBackend {
 
   private static final String JUMP_COMMENT = "\"podium: pod metadata traffic to the agent\"";
   private static final Pattern JUMPS_TO_CHAIN = Pattern.compile("(^| )-j " + CHAIN + "( |$)");
+  private static final Pattern JUMPS_TO_CALICO = Pattern.compile("(^| )-j cali-PREROUTING( |$)");
+
+  /** How many of the rules found ahead of the jump a difference names. */
+  private static final int AHEAD_SHOWN = 3;
 
   private final CommandRunner runner;
   private final IptablesFlavor flavor;
@@ -93,6 +99,8 @@ final class IptablesBackend implements RuleBackend {
     if (!jumps.equals(List.of(jump(wanted.family())))) {
       differences.add(
           jumps.isEmpty() ? "the jump from PREROUTING is missing" : "PREROUTING jumps " + jumps);
+    } else if (wanted.keepFirst() && !installed.ahead().isEmpty()) {
+      differences.add(notFirst(installed.ahead()));
     }
     List<String> rules = installed.rules().stream().map(IptablesSave.Rule::spec).toList();
     if (!rules.equals(chainRules(wanted))) {
@@ -112,7 +120,9 @@ final class IptablesBackend implements RuleBackend {
     String jump = jump(family);
     StringBuilder input = new StringBuilder("*nat\n:" + CHAIN + " - [0:0]\n");
     List<String> jumps = installed.jumps().stream().map(IptablesSave.Rule::spec).toList();
-    if (!jumps.equals(List.of(jump))) {
+    boolean moved = wanted.keepFirst() && !installed.ahead().isEmpty();
+    if (!jumps.equals(List.of(jump)) || moved) {
+      // Deleted and inserted at the top in the one transaction: no packet sees no jump.
       for (String stale : jumps) {
         input.append("-D PREROUTING ").append(stale).append('\n');
       }
@@ -152,9 +162,35 @@ final class IptablesBackend implements RuleBackend {
     return true;
   }
 
-  /** What of Podium's the nat table holds. */
+  /**
+   * What of Podium's the nat table holds.
+   *
+   * @param ahead the PREROUTING rules before the first jump to Podium's chain (all of them when
+   *     there is no jump)
+   */
   private record Installed(
-      boolean chainExists, List<IptablesSave.Rule> jumps, List<IptablesSave.Rule> rules) {}
+      boolean chainExists,
+      List<IptablesSave.Rule> jumps,
+      List<IptablesSave.Rule> rules,
+      List<String> ahead) {}
+
+  /** The difference that names what sits before the jump, and how to live with Calico. */
+  private static String notFirst(List<String> ahead) {
+    StringBuilder difference =
+        new StringBuilder("the jump from PREROUTING is not first: ")
+            .append(ahead.size())
+            .append(ahead.size() == 1 ? " rule comes before it " : " rules come before it ")
+            .append(ahead.subList(0, Math.min(AHEAD_SHOWN, ahead.size())));
+    if (ahead.size() > AHEAD_SHOWN) {
+      difference.append(" and ").append(ahead.size() - AHEAD_SHOWN).append(" more");
+    }
+    if (ahead.stream().anyMatch(rule -> JUMPS_TO_CALICO.matcher(rule).find())) {
+      difference.append(
+          " (Calico's Felix keeps its own jump first too: run Podium with --no-keep-jump-first,"
+              + " see docs/interception.md)");
+    }
+    return difference.toString();
+  }
 
   private Installed read(IpFamily family) {
     return read(family, List.of(flavor.save(family), "-t", "nat", "-c"));
@@ -168,11 +204,15 @@ final class IptablesBackend implements RuleBackend {
           save + " failed with exit code " + result.exitCode() + ": " + result.firstError());
     }
     IptablesSave.Table nat = IptablesSave.parse(result.stdout()).table("nat");
+    List<IptablesSave.Rule> prerouting = nat.rulesOf("PREROUTING");
     List<IptablesSave.Rule> jumps =
-        nat.rulesOf("PREROUTING").stream()
-            .filter(rule -> JUMPS_TO_CHAIN.matcher(rule.spec()).find())
+        prerouting.stream().filter(rule -> JUMPS_TO_CHAIN.matcher(rule.spec()).find()).toList();
+    List<String> ahead =
+        prerouting.stream()
+            .takeWhile(rule -> !JUMPS_TO_CHAIN.matcher(rule.spec()).find())
+            .map(IptablesSave.Rule::spec)
             .toList();
-    return new Installed(nat.chains().contains(CHAIN), jumps, nat.rulesOf(CHAIN));
+    return new Installed(nat.chains().contains(CHAIN), jumps, nat.rulesOf(CHAIN), ahead);
   }
 
   private void restore(IpFamily family, String input) {

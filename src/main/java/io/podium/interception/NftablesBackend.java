@@ -16,12 +16,24 @@ import tools.jackson.databind.node.ObjectNode;
  * when the table holds Podium's chain and nothing else (table and chain keep their place), and
  * otherwise declares, deletes and re-creates the table. Reads use {@code nft -j} (JSON) and compare
  * each rule's expressions with the wanted ones, counters aside.
+ *
+ * <p>Kept first: the kernel runs a hook's nat chains in priority order and the first that
+ * translates a connection decides it, so another table's nat chain on prerouting at Podium's
+ * priority or below (in the family's table or an {@code inet} one) could send pods' metadata
+ * traffic elsewhere. When one exists, Podium's chain is re-created one below the lowest such chain;
+ * when it is gone, back at {@value #PRIORITY}. Nat chains cannot run before conntrack ({@value
+ * #CONNTRACK_PRIORITY}): a chain at {@value #LOWEST_PRIORITY} cannot be overtaken, and is reported.
  */
 final class NftablesBackend implements RuleBackend {
 
   static final String TABLE = "podium";
   static final String CHAIN = "metadata";
   static final int PRIORITY = -110;
+
+  /** Conntrack's priority on prerouting; nat chains must come after it. */
+  static final int CONNTRACK_PRIORITY = -200;
+
+  static final int LOWEST_PRIORITY = CONNTRACK_PRIORITY + 1;
 
   private final CommandRunner runner;
   private final JsonMapper json;
@@ -69,6 +81,11 @@ final class NftablesBackend implements RuleBackend {
 
   /** The {@code nft -f} script that replaces the family's table with {@code wanted}. */
   static String script(RuleSpec wanted) {
+    return script(wanted, PRIORITY);
+  }
+
+  /** The same, with Podium's chain at {@code priority}. */
+  static String script(RuleSpec wanted, int priority) {
     String table = wanted.family().nftFamily() + " " + TABLE;
     StringBuilder script = new StringBuilder();
     // Declaring the table first makes the delete valid when the table does not exist yet.
@@ -78,7 +95,7 @@ final class NftablesBackend implements RuleBackend {
     script.append("  chain ").append(CHAIN).append(" {\n");
     script
         .append("    type nat hook prerouting priority ")
-        .append(PRIORITY)
+        .append(priority)
         .append("; policy accept;\n");
     for (String rule : ruleLines(wanted)) {
       script.append("    ").append(rule).append('\n');
@@ -98,6 +115,7 @@ final class NftablesBackend implements RuleBackend {
     if (!tableExists(family)) {
       return new Observed.Absent();
     }
+    Order order = order(wanted);
     JsonNode listing = list(List.of("nft", "-j", "list", "table", family.nftFamily(), TABLE));
     List<String> differences = new ArrayList<>();
     int chains = 0;
@@ -106,8 +124,22 @@ final class NftablesBackend implements RuleBackend {
       if (entry.has("chain")) {
         chains++;
         JsonNode chain = entry.get("chain");
-        if (!isOurChain(chain)) {
+        if (isOurChain(chain, order.priority())) {
+          continue;
+        }
+        int priority = chain.path("prio").asInt();
+        if (!isOurChain(chain, priority)) {
           differences.add("chain " + chain.path("name").asString() + " is not Podium's");
+        } else if (order.ahead() != null) {
+          differences.add(
+              order.ahead() + " runs before Podium's chain (priority " + priority + ")");
+        } else {
+          differences.add(
+              "Podium's chain is at priority "
+                  + priority
+                  + ", not "
+                  + order.priority()
+                  + (priority < order.priority() ? ": nothing runs before it any more" : ""));
         }
       } else if (entry.has("rule")) {
         rules.add(entry.get("rule"));
@@ -151,7 +183,9 @@ final class NftablesBackend implements RuleBackend {
 
   @Override
   public void install(RuleSpec wanted) {
-    String script = holdsOurChainOnly(wanted.family()) ? refill(wanted) : script(wanted);
+    int priority = order(wanted).priority();
+    String script =
+        holdsOurChainOnly(wanted.family(), priority) ? refill(wanted) : script(wanted, priority);
     CommandRunner.Result result = runner.run(List.of("nft", "-f", "-"), script);
     if (!result.succeeded()) {
       throw new InterceptionException(
@@ -189,8 +223,71 @@ final class NftablesBackend implements RuleBackend {
     return false;
   }
 
+  /**
+   * Where Podium's chain must run.
+   *
+   * @param priority the chain's wanted priority
+   * @param ahead the other nat chain on prerouting that forced it below {@value #PRIORITY}, for the
+   *     difference; {@code null} when none did
+   */
+  record Order(int priority, String ahead) {}
+
+  /**
+   * The priority that puts Podium's chain before every other nat chain on the family's prerouting
+   * hook ({@value #PRIORITY} when none is at or below it), or {@value #PRIORITY} when {@code
+   * wanted} is not kept first.
+   *
+   * @throws InterceptionException when another nat chain already runs at {@value #LOWEST_PRIORITY},
+   *     where nothing can run before it
+   */
+  Order order(RuleSpec wanted) {
+    if (!wanted.keepFirst()) {
+      return new Order(PRIORITY, null);
+    }
+    String family = wanted.family().nftFamily();
+    // Every family's chains in one listing (no rules): an inet table's chains see both families.
+    JsonNode chains = list(List.of("nft", "-j", "list", "chains"));
+    JsonNode lowest = null;
+    for (JsonNode entry : chains.path("nftables")) {
+      JsonNode chain = entry.path("chain");
+      String chainFamily = chain.path("family").asString("");
+      boolean ours = family.equals(chainFamily) && TABLE.equals(chain.path("table").asString(""));
+      if (!ours
+          && (family.equals(chainFamily) || "inet".equals(chainFamily))
+          && "nat".equals(chain.path("type").asString(""))
+          && "prerouting".equals(chain.path("hook").asString(""))
+          && chain.path("prio").isNumber()
+          && chain.path("prio").asInt() <= PRIORITY
+          && (lowest == null || chain.path("prio").asInt() < lowest.path("prio").asInt())) {
+        lowest = chain;
+      }
+    }
+    if (lowest == null) {
+      return new Order(PRIORITY, null);
+    }
+    int priority = lowest.path("prio").asInt() - 1;
+    String name =
+        "nat chain "
+            + lowest.path("family").asString()
+            + " "
+            + lowest.path("table").asString()
+            + " "
+            + lowest.path("name").asString()
+            + " (priority "
+            + lowest.path("prio").asInt()
+            + ")";
+    if (priority < LOWEST_PRIORITY) {
+      throw new InterceptionException(
+          name
+              + " runs before Podium's and no nat chain can run before it (conntrack is at "
+              + CONNTRACK_PRIORITY
+              + "): it may send pods' metadata traffic elsewhere; remove it");
+    }
+    return new Order(priority, name);
+  }
+
   /** Whether the family's table exists and holds exactly Podium's chain, as Podium made it. */
-  private boolean holdsOurChainOnly(IpFamily family) {
+  private boolean holdsOurChainOnly(IpFamily family, int priority) {
     if (!tableExists(family)) {
       return false;
     }
@@ -201,14 +298,15 @@ final class NftablesBackend implements RuleBackend {
         chains.add(entry.get("chain"));
       }
     }
-    return chains.size() == 1 && isOurChain(chains.getFirst());
+    return chains.size() == 1 && isOurChain(chains.getFirst(), priority);
   }
 
-  private static boolean isOurChain(JsonNode chain) {
+  private static boolean isOurChain(JsonNode chain, int priority) {
     return CHAIN.equals(chain.path("name").asString(""))
         && "nat".equals(chain.path("type").asString(""))
         && "prerouting".equals(chain.path("hook").asString(""))
-        && chain.path("prio").asInt(0) == PRIORITY
+        && chain.path("prio").isNumber()
+        && chain.path("prio").asInt() == priority
         && "accept".equals(chain.path("policy").asString(""));
   }
 

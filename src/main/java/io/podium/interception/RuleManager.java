@@ -20,6 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
  * it, checks it every interval and rewrites it when it went missing or changed, and reports what
  * its counters say. {@link #close()} stops the checks and leaves the rule: with the agent down,
  * pods get "connection refused", never the node's role. Only {@link #cleanup} removes it.
+ *
+ * <p>Each check also looks for signs that pods' traffic passes the rule by, and warns (and sets
+ * {@code podium_interception_rule_bypassed}): a {@code --host-interface} that selects only ports of
+ * a bridge, where pods' packets never arrive; and pods asking the metadata API while the rule's
+ * counters stay at 0, judged once connections opened before the rule was written have had time to
+ * close.
  */
 public final class RuleManager implements AutoCloseable {
 
@@ -31,29 +37,52 @@ public final class RuleManager implements AutoCloseable {
   private final InterceptionMetrics metrics;
   private final Scheduler scheduler;
   private final Duration interval;
+  private final NetworkLinks links;
+  private final PodTraffic traffic;
+  private final int checksBeforeJudging;
 
   // Guarded by this.
   private final Map<IpFamily, RuleCheck> last = new EnumMap<>(IpFamily.class);
   private final Set<IpFamily> trafficSeen = EnumSet.noneOf(IpFamily.class);
+  private List<String> bridgePortProblems = List.of();
+  // Per family: checks since the rule was written, and pods' requests counted when judging began.
+  private final Map<IpFamily, Integer> checksSinceWrite = new EnumMap<>(IpFamily.class);
+  private final Map<IpFamily, Long> askedBeforeJudging = new EnumMap<>(IpFamily.class);
+  private final Set<IpFamily> unmatchedPodRequests = EnumSet.noneOf(IpFamily.class);
   private Scheduler.Cancellable nextCheck;
   private boolean closed;
 
   private volatile boolean ready;
 
+  /**
+   * @param links the node's interfaces, for the bridge-port check
+   * @param traffic pods' requests to the metadata API, for the unmatched-traffic check
+   */
   RuleManager(
       List<RuleSpec> specs,
       RuleBackend backend,
       ConntrackFlusher flusher,
       InterceptionMetrics metrics,
       Scheduler scheduler,
-      Duration interval) {
+      Duration interval,
+      NetworkLinks links,
+      PodTraffic traffic) {
     this.specs = List.copyOf(specs);
     this.backend = backend;
     this.flusher = flusher;
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.interval = interval;
+    this.links = links;
+    this.traffic = traffic;
+    // Connections opened before a write keep reaching the agent without passing the new rule's
+    // counters; the metadata API closes idle ones after a minute.
+    this.checksBeforeJudging =
+        (int) Math.max(2, Math.ceilDiv(JUDGING_DELAY.toMillis(), interval.toMillis()));
   }
+
+  /** How long after a write pods' requests are first held against the rule's counters. */
+  static final Duration JUDGING_DELAY = Duration.ofMinutes(2);
 
   /**
    * A manager writing to the backend {@code settings} choose (or the node's, detected now).
@@ -64,7 +93,8 @@ public final class RuleManager implements AutoCloseable {
       InterceptionSettings settings,
       CommandRunner runner,
       Scheduler scheduler,
-      PrometheusRegistry registry) {
+      PrometheusRegistry registry,
+      PodTraffic traffic) {
     BackendDetector.Detection detection =
         new BackendDetector(runner, JsonMapper.builder().build()).detect(settings.backend());
     log.info(
@@ -76,7 +106,9 @@ public final class RuleManager implements AutoCloseable {
         new ConntrackFlusher(runner),
         new InterceptionMetrics(registry, specs.stream().map(RuleSpec::family).toList()),
         scheduler,
-        settings.checkInterval());
+        settings.checkInterval(),
+        new SysfsNetworkLinks(SysfsNetworkLinks.SYS_CLASS_NET),
+        traffic);
   }
 
   /** The backend in use: iptables-legacy, iptables-nft or nftables. */
@@ -99,14 +131,22 @@ public final class RuleManager implements AutoCloseable {
    * @return one outcome per family
    */
   public synchronized List<RuleCheck> check() {
+    // Read before the counters: a request counted here passed the rule (if it did) before the
+    // counters are read, so it cannot look unmatched.
+    Map<IpFamily, Long> asked = new EnumMap<>(IpFamily.class);
+    for (IpFamily family : IpFamily.values()) {
+      asked.put(family, traffic.asked(family));
+    }
     List<RuleCheck> outcomes = new ArrayList<>();
     for (RuleSpec spec : specs) {
       RuleCheck outcome = check(spec);
       report(spec, outcome);
       last.put(spec.family(), outcome);
       outcomes.add(outcome);
+      judgeTraffic(outcome, asked.get(spec.family()));
     }
     ready = outcomes.stream().allMatch(RuleCheck::inPlace);
+    checkInterfaces();
     return outcomes;
   }
 
@@ -183,6 +223,77 @@ public final class RuleManager implements AutoCloseable {
       }
     }
     return removals;
+  }
+
+  /** Warns when a {@code --host-interface} selects only bridge ports, and when that ends. */
+  private void checkInterfaces() {
+    List<String> problems;
+    try {
+      problems = BridgePorts.onlyPortsSelected(specs.getFirst().interfaces(), links.list());
+    } catch (InterceptionException e) {
+      log.debug("Cannot list the node's interfaces: {}", e.getMessage());
+      return;
+    }
+    for (String problem : problems) {
+      if (!bridgePortProblems.contains(problem)) {
+        log.warn("{}: pods behind that bridge may reach the node's own credentials", problem);
+      }
+    }
+    if (problems.isEmpty() && !bridgePortProblems.isEmpty()) {
+      log.info("--host-interface no longer selects only bridge ports");
+    }
+    bridgePortProblems = problems;
+    metrics.bypassed(InterceptionMetrics.Bypass.BRIDGE_PORTS_ONLY, !problems.isEmpty());
+  }
+
+  /**
+   * Holds pods' requests over the family against the rule's counters: once connections opened
+   * before the last write have had time to close, a pod asking while the counters stay at 0 reached
+   * the agent some other way, so the rule is not in pods' path.
+   */
+  private void judgeTraffic(RuleCheck outcome, long asked) {
+    IpFamily family = outcome.family();
+    long packets;
+    switch (outcome) {
+      case RuleCheck.Unchanged(IpFamily _, long matched) -> packets = matched;
+      case RuleCheck.Installed _, RuleCheck.Repaired _ -> {
+        // Fresh counters: start over.
+        checksSinceWrite.put(family, 0);
+        askedBeforeJudging.remove(family);
+        setUnmatched(family, false, 0);
+        return;
+      }
+      case RuleCheck.Failed _ -> {
+        return;
+      }
+    }
+    // A rule written by an earlier run (the init container) counts from this run's first check.
+    int checks = checksSinceWrite.merge(family, 1, Integer::sum);
+    if (packets > 0) {
+      setUnmatched(family, false, 0);
+      return;
+    }
+    if (checks < checksBeforeJudging) {
+      return;
+    }
+    long before = askedBeforeJudging.computeIfAbsent(family, f -> asked);
+    setUnmatched(family, asked > before, asked - before);
+  }
+
+  private void setUnmatched(IpFamily family, boolean unmatched, long requests) {
+    if (unmatched && unmatchedPodRequests.add(family)) {
+      log.warn(
+          "Pods asked the metadata API {} times over {} since the interception rule was written,"
+              + " but the rule matched no packet: their traffic does not pass through it (an eBPF"
+              + " datapath, a CNI redirect, an explicit endpoint), and pods the other path does not"
+              + " carry may reach the node's own credentials (see docs/interception.md)",
+          requests,
+          family.label());
+    } else if (!unmatched && unmatchedPodRequests.remove(family)) {
+      log.info("The {} interception rule matches pods' traffic again", family.label());
+    }
+    metrics.bypassed(
+        InterceptionMetrics.Bypass.UNMATCHED_POD_REQUESTS, !unmatchedPodRequests.isEmpty());
   }
 
   private void periodicCheck() {

@@ -21,6 +21,8 @@ import io.podium.wire.v1.ErrorReason;
 import io.podium.wire.v1.LookupRequest;
 import io.podium.wire.v1.LookupResponse;
 import io.podium.wire.v1.NodeCredentialsGrpc;
+import io.podium.wire.v1.NodeReport;
+import io.podium.wire.v1.NodeReportAck;
 import io.podium.wire.v1.Peer;
 import io.podium.wire.v1.ServerHello;
 import io.podium.wire.v1.SessionCredentials;
@@ -53,6 +55,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
           .setProtocol(WireCodec.PROTOCOL)
           .addCapabilities(Capability.CAPABILITY_CREDENTIALS_PUSH)
           .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS)
+          .addCapabilities(Capability.CAPABILITY_NODE_REPORTS)
           .build();
 
   private final NodeHub hub;
@@ -66,6 +69,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
   private final Duration minRemaining;
   private final long maxUnsentBytes;
   private final PodProblems problems;
+  private final NodeReports reports;
   private final LongAdder tooSlowAgents = new LongAdder();
   private volatile boolean stopping;
 
@@ -80,6 +84,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
    * @param stsWait the longest a lookup waits for STS
    * @param maxUnsentBytes the most a Watch stream may queue while its agent does not read
    * @param problems told when a lookup's STS call fails (in a cluster: an Event on the pod)
+   * @param reports acts on agents' reports about their nodes (the start-up taint)
    */
   public NodeCredentialsService(
       NodeHub hub,
@@ -92,9 +97,11 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
       String replica,
       String version,
       long maxUnsentBytes,
-      PodProblems problems) {
+      PodProblems problems,
+      NodeReports reports) {
     this.maxUnsentBytes = maxUnsentBytes;
     this.problems = problems;
+    this.reports = reports;
     this.hub = hub;
     this.directory = directory;
     this.broker = broker;
@@ -185,6 +192,33 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
                 responses.onError(asStatus(failure));
               }
             });
+  }
+
+  @Override
+  public void reportNode(NodeReport request, StreamObserver<NodeReportAck> responses) {
+    AgentIdentity agent = AgentIdentity.CONTEXT_KEY.get();
+    if (stopping) {
+      responses.onError(
+          ErrorDetails.error(
+              Code.UNAVAILABLE,
+              ErrorReason.ERROR_REASON_SHUTTING_DOWN,
+              "replica " + replica + " is stopping; use another"));
+      return;
+    }
+    NodeReportAck ack;
+    try {
+      // The authenticated node, never a claim: an agent acts on its own node only.
+      ack = NodeReportAck.newBuilder().setTaint(reports.report(agent.node(), request)).build();
+    } catch (StartupTaint.Failed e) {
+      responses.onError(
+          ErrorDetails.error(
+              Code.UNAVAILABLE,
+              ErrorReason.ERROR_REASON_KUBERNETES_API_FAILED,
+              "cannot remove the start-up taint of node " + agent.node() + ": " + e.getMessage()));
+      return;
+    }
+    responses.onNext(ack);
+    responses.onCompleted();
   }
 
   /** Watch streams ended because their agent did not read its events, since start. */

@@ -46,6 +46,7 @@ import io.podium.kubernetes.InformerPodDirectory;
 import io.podium.server.AgentIdentities;
 import io.podium.server.NodeCredentialsService;
 import io.podium.server.NodeHub;
+import io.podium.server.NodeReports;
 import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
 import io.podium.server.SessionOwnership;
@@ -532,7 +533,8 @@ public final class ScaleModel {
               "replica-1",
               "scale",
               NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES,
-              PodProblems.NONE);
+              PodProblems.NONE,
+              NodeReports.none());
       Server server =
           InProcessServerBuilder.forName(name)
               .directExecutor()

@@ -35,6 +35,7 @@ import io.podium.core.session.SessionRequestFactory;
 import io.podium.server.AgentIdentities;
 import io.podium.server.NodeCredentialsService;
 import io.podium.server.NodeHub;
+import io.podium.server.NodeReports;
 import io.podium.server.OwnedPrefetch;
 import io.podium.server.PublishingRenderer;
 import io.podium.server.RendezvousOwnership;
@@ -849,7 +850,8 @@ public final class StsCostSimulation {
                 id,
                 "simulation",
                 NodeCredentialsService.DEFAULT_MAX_UNSENT_BYTES,
-                PodProblems.NONE);
+                PodProblems.NONE,
+                NodeReports.none());
         prefetch =
             new OwnedPrefetch(
                 new Prefetcher(broker, decider, Run.this::policy, clock),

@@ -43,6 +43,7 @@ class InterceptionOptionsTest {
         .contains("--iptables", "--host-interface", "--host-ip", "--host-ip6")
         .contains("--install-rules-only", "--cleanup", "--rule-check-interval")
         .contains("--iptables-backend", "auto|legacy|nft|nftables")
+        .contains("--[no-]keep-jump-first", "Felix")
         .contains("cali+", "!eth0", "init container");
   }
 
@@ -89,6 +90,34 @@ class InterceptionOptionsTest {
         .contains("--imds-listen 127.0.0.1:8181 is not --host-ip 10.0.0.1");
     assertThat(standalone("--iptables-backend", "ipfw").err())
         .contains("Invalid value for option '--iptables-backend'");
+  }
+
+  @Test
+  void anIpv6HostIpIsTheIpv6OnlyNodesAddress() {
+    Run ipv6Only =
+        standalone(
+            "--iptables",
+            "--host-ip",
+            "fd00::1",
+            "--host-interface",
+            "cni0",
+            "--imds-listen",
+            "[fd00::2]:8181");
+    Run twoIpv6 =
+        standalone(
+            "--iptables",
+            "--host-ip",
+            "fd00::1",
+            "--host-ip6",
+            "fd00::2",
+            "--host-interface",
+            "cni0");
+
+    // Accepted as the node's IPv6 address: what remains wrong is the listener it names.
+    assertThat(ipv6Only.err())
+        .contains("--imds-listen [fd00::2]:8181 is not --host-ip fd00::1")
+        .doesNotContain("must be an IPv4 address");
+    assertThat(twoIpv6.err()).contains("are two IPv6 addresses");
   }
 
   @Test

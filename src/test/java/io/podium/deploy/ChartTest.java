@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.podium.cli.PodiumCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,6 +138,49 @@ class ChartTest {
         .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
         .contains("ClusterRole/podium-ready-taint", "ClusterRoleBinding/podium-ready-taint")
         .contains("PodMonitor/podium-standalone", "ServiceMonitor/podium-standalone");
+  }
+
+  @Test
+  void inAgentServerModeTheServerRemovesTheReadyTaintAndTheInitContainerGetsTheNodesExtraArgs() {
+    List<HasMetadata> objects = objects(Path.of("charts/podium/ci/agent-server-values.yaml"));
+
+    Deployment server =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(server.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+        .contains("--ready-taint=podium.io/agent-not-ready");
+    // The server's role reads and patches nodes; the agent's service account gets nothing.
+    ClusterRole role =
+        objects.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("podium-server"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.getRules())
+        .anySatisfy(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("nodes");
+              assertThat(rule.getVerbs()).containsExactly("get", "patch");
+            });
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .doesNotContain("ClusterRole/podium-ready-taint", "ClusterRole/podium-agent");
+    PodSpec agent =
+        objects.stream()
+            .filter(DaemonSet.class::isInstance)
+            .map(o -> ((DaemonSet) o).getSpec().getTemplate().getSpec())
+            .findFirst()
+            .orElseThrow();
+    // The rule the init container installs is the one the agent keeps.
+    assertThat(agent.getInitContainers().getFirst().getArgs())
+        .contains("--install-rules-only", "--no-keep-jump-first");
+    assertThat(agent.getContainers().getFirst().getArgs())
+        .contains("--iptables", "--no-keep-jump-first")
+        .doesNotContain("--ready-taint=podium.io/agent-not-ready");
   }
 
   @Test

@@ -40,7 +40,9 @@ class InterceptionReadinessTest {
           new ConntrackFlusher(new FakeCommandRunner()),
           new InterceptionMetrics(registry, List.of(IpFamily.IPV4)),
           new ManualScheduler(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          List::of,
+          new PodTraffic());
   private final Health health =
       new Health().ready("interception-rule", rules::ready, "the rule could not be written");
   private final OpsServer server =

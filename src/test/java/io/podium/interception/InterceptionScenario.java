@@ -91,6 +91,19 @@ abstract class InterceptionScenario {
   /** Changes Podium's rule behind its back, as a CNI or an operator might. */
   abstract void tamper(String node);
 
+  /**
+   * Puts a rule before Podium's that would send pods' IPv4 metadata traffic to the real service (an
+   * ACCEPT ahead of the jump, another table's DNAT at an earlier priority), as a leftover of
+   * kube2iam or kiam, a CNI or an operator might.
+   */
+  abstract void intrude(String node);
+
+  /** How Podium's log names what {@link #intrude} put before its rule. */
+  abstract String intrusion();
+
+  /** Removes what {@link #intrude} added. */
+  abstract void removeIntruder(String node);
+
   /** What the rule's kernel counters say for {@code family}. */
   abstract long matchedPackets(String node, IpFamily family);
 
@@ -236,17 +249,48 @@ abstract class InterceptionScenario {
 
   @Test
   @Order(5)
-  void aRuleChangedBehindTheAgentsBackIsPutBack() {
-    tamper(lab.node());
+  void aRulePutBeforePodiumsIsOvertakenAtTheNextCheck() throws Exception {
+    long repairs = repairsLogged();
+    intrude(lab.node());
 
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> agent.output().contains("The ipv4 interception rule had changed"));
+        .until(
+            () ->
+                agent
+                    .output()
+                    .contains("The ipv4 interception rule had changed (" + intrusion() + ")"));
+    // Podium's rule decides again: the pod is sent to the agent, never to the real service.
+    assertThat(identity(Client.BOTO3, lab.pod("web"), Map.of()))
+        .contains(":assumed-role/shop-web/");
+    assertThat(canaryCallsFromPods()).isEqualTo(1);
+    assertThat(repairsLogged()).isGreaterThan(repairs);
+
+    removeIntruder(lab.node());
     await().atMost(Duration.ofSeconds(15)).until(() -> firewall().equals(installed));
   }
 
   @Test
   @Order(6)
+  void aRuleChangedBehindTheAgentsBackIsPutBack() {
+    long repairs = repairsLogged();
+    tamper(lab.node());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> repairsLogged() > repairs);
+    await().atMost(Duration.ofSeconds(15)).until(() -> firewall().equals(installed));
+  }
+
+  /** The agent's log lines that report a rewritten IPv4 rule. */
+  private long repairsLogged() {
+    return agent
+        .output()
+        .lines()
+        .filter(line -> line.contains("The ipv4 interception rule had changed"))
+        .count();
+  }
+
+  @Test
+  @Order(7)
   void whileTheAgentIsDownPodsAreRefusedNeverGivenTheNodesCredentials() throws Exception {
     watch =
         NamespaceProcess.start(
@@ -271,7 +315,7 @@ abstract class InterceptionScenario {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aRestartedAgentServesAgain() throws Exception {
     long restarted = System.currentTimeMillis();
     long listening = startAgent();
@@ -295,7 +339,7 @@ abstract class InterceptionScenario {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theRuleOutlivesTheAgentAndCleanupRemovesExactlyWhatWasInstalled() throws Exception {
     assertThat(agent.stop(Duration.ofSeconds(30))).isIn(0, 143);
     assertThat(firewall()).as("left in place on exit").isEqualTo(installed);
@@ -506,14 +550,41 @@ abstract class InterceptionScenario {
           {"nft", "list", "ruleset"}
         }) {
       dump.append("### ").append(String.join(" ", command)).append('\n');
+      List<String> lines = new ArrayList<>();
       for (String line : NetworkLab.exec(lab.node(), command).lines().toList()) {
         if (!line.startsWith("#")) {
           String normal = COUNTERS.matcher(line).replaceAll("[0:0]");
-          dump.append(NFT_COUNTERS.matcher(normal).replaceAll("counter")).append('\n');
+          lines.add(NFT_COUNTERS.matcher(normal).replaceAll("counter"));
         }
       }
+      dump.append(command[0].equals("nft") ? tablesInOrder(lines) : String.join("\n", lines));
+      dump.append('\n');
     }
     return dump.toString();
+  }
+
+  /**
+   * nft's tables sorted by name: nft lists them in the order they were made, and a table Podium
+   * re-created (to move its chain, say) comes last without anything having changed.
+   */
+  private static String tablesInOrder(List<String> lines) {
+    List<String> tables = new ArrayList<>();
+    StringBuilder table = null;
+    for (String line : lines) {
+      if (line.startsWith("table ")) {
+        if (table != null) {
+          tables.add(table.toString());
+        }
+        table = new StringBuilder();
+      }
+      if (table != null) {
+        table.append(line).append('\n');
+      }
+    }
+    if (table != null) {
+      tables.add(table.toString());
+    }
+    return String.join("", tables.stream().sorted().toList());
   }
 
   private List<String> java(String mainClass, String... args) {

@@ -48,8 +48,8 @@ class IptablesBackendTest {
     return nat(
         ":KUBE-SERVICES - [0:0]",
         ":PODIUM-METADATA - [0:0]",
-        "[3:180] -A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
         "[9:540] -A PREROUTING " + JUMP4,
+        "[3:180] -A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
         "[" + cniPackets + ":0] -A PODIUM-METADATA " + CNI0,
         "[" + caliPackets + ":0] -A PODIUM-METADATA " + CALI);
   }
@@ -146,13 +146,13 @@ class IptablesBackendTest {
   }
 
   @Test
-  void installLeavesACorrectJumpWhereItIsAndRewritesOnlyTheChain() {
+  void installLeavesAJumpThatIsFirstAndRewritesOnlyTheChain() {
     runner.answer(
         SAVE,
         nat(
             ":PODIUM-METADATA - [0:0]",
-            "[0:0] -A PREROUTING -j KUBE-SERVICES",
             "[0:0] -A PREROUTING " + JUMP4,
+            "[0:0] -A PREROUTING -j KUBE-SERVICES",
             "[0:0] -A PODIUM-METADATA " + CNI0));
     runner.answer("iptables-nft-restore --noflush --wait=10", "");
 
@@ -165,6 +165,92 @@ class IptablesBackendTest {
                 + "\n-A PODIUM-METADATA "
                 + CALI
                 + "\nCOMMIT\n")
+        .doesNotContain("PREROUTING");
+  }
+
+  @Test
+  void aRulePutBeforeTheJumpIsADifferenceThatNamesIt() {
+    String accept = "-d 169.254.169.254/32 -p tcp -m tcp --dport 80 -j ACCEPT";
+    runner.answer(
+        SAVE,
+        nat(
+            ":PODIUM-METADATA - [0:0]",
+            "[0:0] -A PREROUTING " + accept,
+            "[0:0] -A PREROUTING " + JUMP4,
+            "[0:0] -A PODIUM-METADATA " + CNI0,
+            "[0:0] -A PODIUM-METADATA " + CALI));
+
+    assertThat(backend.inspect(WANTED))
+        .isEqualTo(
+            new Observed.Different(
+                "the jump from PREROUTING is not first: 1 rule comes before it [" + accept + "]"));
+  }
+
+  @Test
+  void installMovesTheJumpBackToTheTopInTheSameTransaction() {
+    runner.answer(
+        SAVE,
+        nat(
+            ":PODIUM-METADATA - [0:0]",
+            "[0:0] -A PREROUTING -j KUBE-SERVICES",
+            "[0:0] -A PREROUTING " + JUMP4,
+            "[0:0] -A PODIUM-METADATA " + CNI0,
+            "[0:0] -A PODIUM-METADATA " + CALI));
+    runner.answer("iptables-nft-restore --noflush --wait=10", "");
+
+    backend.install(WANTED);
+
+    assertThat(runner.calls("iptables-nft-restore").getFirst().stdin())
+        .isEqualTo(
+            "*nat\n:PODIUM-METADATA - [0:0]\n-D PREROUTING "
+                + JUMP4
+                + "\n-I PREROUTING 1 "
+                + JUMP4
+                + "\n-A PODIUM-METADATA "
+                + CNI0
+                + "\n-A PODIUM-METADATA "
+                + CALI
+                + "\nCOMMIT\n");
+  }
+
+  @Test
+  void calicosJumpAheadIsNamedWithTheWayToLiveWithFelix() {
+    runner.answer(
+        SAVE,
+        nat(
+            ":PODIUM-METADATA - [0:0]",
+            ":cali-PREROUTING - [0:0]",
+            "[0:0] -A PREROUTING -m comment --comment \"cali:6gwbT8clXdHdC1b1\" -j cali-PREROUTING",
+            "[0:0] -A PREROUTING " + JUMP4,
+            "[0:0] -A PODIUM-METADATA " + CNI0,
+            "[0:0] -A PODIUM-METADATA " + CALI));
+
+    assertThat(backend.inspect(WANTED))
+        .isInstanceOfSatisfying(
+            Observed.Different.class,
+            different ->
+                assertThat(different.difference())
+                    .startsWith("the jump from PREROUTING is not first")
+                    .contains("run Podium with --no-keep-jump-first"));
+  }
+
+  @Test
+  void withoutKeepFirstAJumpBelowOtherRulesIsLeftWhereItIs() {
+    RuleSpec leftAlone =
+        new RuleSpec(IpFamily.IPV4, WANTED.target(), WANTED.port(), WANTED.interfaces(), false);
+    String below =
+        nat(
+            ":PODIUM-METADATA - [0:0]",
+            "[0:0] -A PREROUTING -j KUBE-SERVICES",
+            "[4:0] -A PREROUTING " + JUMP4,
+            "[3:0] -A PODIUM-METADATA " + CNI0,
+            "[1:0] -A PODIUM-METADATA " + CALI);
+    runner.answer(SAVE, below);
+    runner.answer("iptables-nft-restore --noflush --wait=10", "");
+
+    assertThat(backend.inspect(leftAlone)).isEqualTo(new Observed.InPlace(4));
+    backend.install(leftAlone);
+    assertThat(runner.calls("iptables-nft-restore").getFirst().stdin())
         .doesNotContain("PREROUTING");
   }
 

@@ -67,6 +67,56 @@ abstract class IptablesScenario extends InterceptionScenario {
     NetworkLab.exec(node, "iptables" + suffix, "-t", "nat", "-F", IptablesBackend.CHAIN);
   }
 
+  private static final String ACCEPT = "-d 169.254.169.254/32 -p tcp -m tcp --dport 80 -j ACCEPT";
+
+  @Override
+  void intrude(String node) {
+    NetworkLab.exec(
+        node,
+        "iptables" + suffix,
+        "-t",
+        "nat",
+        "-I",
+        "PREROUTING",
+        "1",
+        "-d",
+        "169.254.169.254/32",
+        "-p",
+        "tcp",
+        "-m",
+        "tcp",
+        "--dport",
+        "80",
+        "-j",
+        "ACCEPT");
+  }
+
+  @Override
+  String intrusion() {
+    return "the jump from PREROUTING is not first: 1 rule comes before it [" + ACCEPT + "]";
+  }
+
+  @Override
+  void removeIntruder(String node) {
+    NetworkLab.exec(
+        node,
+        "iptables" + suffix,
+        "-t",
+        "nat",
+        "-D",
+        "PREROUTING",
+        "-d",
+        "169.254.169.254/32",
+        "-p",
+        "tcp",
+        "-m",
+        "tcp",
+        "--dport",
+        "80",
+        "-j",
+        "ACCEPT");
+  }
+
   @Override
   long matchedPackets(String node, IpFamily family) {
     String save = NetworkLab.exec(node, family.iptables() + suffix + "-save", "-t", "nat", "-c");

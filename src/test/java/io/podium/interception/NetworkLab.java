@@ -40,23 +40,37 @@ final class NetworkLab implements AutoCloseable {
   private static final Pattern OURS = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
 
   private final String node;
+  private final boolean ipv4;
   private final List<Pod> pods;
   private final List<String> namespaces = new ArrayList<>();
 
-  private NetworkLab(String label) {
+  private NetworkLab(String label, boolean ipv4) {
     String base = PREFIX + ProcessHandle.current().pid() + "-" + label + "-";
     node = base + "node";
+    this.ipv4 = ipv4;
     pods =
         List.of(
-            new Pod("web", base + "web", "10.201.0.11", "fd00:201::11"),
-            new Pod("worker", base + "worker", "10.201.0.12", "fd00:201::12"),
-            new Pod("batch", base + "batch", "10.201.1.13", "fd00:201:1::13"));
+            new Pod("web", base + "web", ipv4 ? "10.201.0.11" : null, "fd00:201::11"),
+            new Pod("worker", base + "worker", ipv4 ? "10.201.0.12" : null, "fd00:201::12"),
+            new Pod("batch", base + "batch", ipv4 ? "10.201.1.13" : null, "fd00:201:1::13"));
   }
 
   /** Removes what crashed runs left, then builds the node and its pods. */
   static NetworkLab create(String label) {
+    return create(label, true);
+  }
+
+  /**
+   * The same lab on an IPv6-only node: no IPv4 address on the bridge or in the pods (their {@link
+   * Pod#ip()} is {@code null}); the node keeps 169.254.169.254 on {@code lo} for its own callers.
+   */
+  static NetworkLab createIpv6Only(String label) {
+    return create(label, false);
+  }
+
+  private static NetworkLab create(String label, boolean ipv4) {
     removeStale();
-    NetworkLab lab = new NetworkLab(label);
+    NetworkLab lab = new NetworkLab(label, ipv4);
     try {
       lab.build();
       return lab;
@@ -102,7 +116,9 @@ final class NetworkLab implements AutoCloseable {
     exec(node, "ip", "addr", "add", "169.254.169.254/32", "dev", "lo");
     exec(node, "ip", "addr", "add", "fd00:ec2::254/128", "dev", "lo", "nodad");
     exec(node, "ip", "link", "add", "cni0", "type", "bridge");
-    exec(node, "ip", "addr", "add", BRIDGE_IP + "/24", "dev", "cni0");
+    if (ipv4) {
+      exec(node, "ip", "addr", "add", BRIDGE_IP + "/24", "dev", "cni0");
+    }
     exec(node, "ip", "addr", "add", BRIDGE_IP6 + "/64", "dev", "cni0", "nodad");
     exec(node, "ip", "link", "set", "cni0", "up");
     int index = 1;
@@ -129,12 +145,18 @@ final class NetworkLab implements AutoCloseable {
       if (routed) {
         exec(node, "ip", "addr", "add", "fe80::1/64", "dev", hostSide, "nodad");
         exec(node, "ip", "link", "set", hostSide, "up");
-        exec(node, "ip", "route", "add", pod.ip() + "/32", "dev", hostSide);
+        if (ipv4) {
+          exec(node, "ip", "route", "add", pod.ip() + "/32", "dev", hostSide);
+        }
         exec(node, "ip", "-6", "route", "add", pod.ip6() + "/128", "dev", hostSide);
-        exec(pod.namespace(), "ip", "addr", "add", pod.ip() + "/32", "dev", "eth0");
+        if (ipv4) {
+          exec(pod.namespace(), "ip", "addr", "add", pod.ip() + "/32", "dev", "eth0");
+        }
         exec(pod.namespace(), "ip", "addr", "add", pod.ip6() + "/128", "dev", "eth0", "nodad");
         exec(pod.namespace(), "ip", "link", "set", "eth0", "up");
-        exec(pod.namespace(), "ip", "route", "add", "default", "dev", "eth0");
+        if (ipv4) {
+          exec(pod.namespace(), "ip", "route", "add", "default", "dev", "eth0");
+        }
         exec(
             pod.namespace(),
             "ip",
@@ -149,10 +171,14 @@ final class NetworkLab implements AutoCloseable {
       } else {
         exec(node, "ip", "link", "set", hostSide, "master", "cni0");
         exec(node, "ip", "link", "set", hostSide, "up");
-        exec(pod.namespace(), "ip", "addr", "add", pod.ip() + "/24", "dev", "eth0");
+        if (ipv4) {
+          exec(pod.namespace(), "ip", "addr", "add", pod.ip() + "/24", "dev", "eth0");
+        }
         exec(pod.namespace(), "ip", "addr", "add", pod.ip6() + "/64", "dev", "eth0", "nodad");
         exec(pod.namespace(), "ip", "link", "set", "eth0", "up");
-        exec(pod.namespace(), "ip", "route", "add", "default", "via", BRIDGE_IP);
+        if (ipv4) {
+          exec(pod.namespace(), "ip", "route", "add", "default", "via", BRIDGE_IP);
+        }
         exec(pod.namespace(), "ip", "-6", "route", "add", "default", "via", BRIDGE_IP6);
       }
     }
@@ -167,10 +193,17 @@ final class NetworkLab implements AutoCloseable {
       throw new IllegalStateException("the node namespace has a route out: " + nodeRoutes);
     }
     for (Pod pod : pods) {
-      String route = exec(pod.namespace(), "ip", "route", "get", "169.254.169.254");
       String route6 = exec(pod.namespace(), "ip", "-6", "route", "get", "fd00:ec2::254");
-      if (!route.contains("dev eth0") || !route6.contains("dev eth0")) {
-        throw new IllegalStateException(pod.name() + " would not reach the node: " + route);
+      if (!route6.contains("dev eth0")) {
+        throw new IllegalStateException(pod.name() + " would not reach the node: " + route6);
+      }
+      if (ipv4) {
+        String route = exec(pod.namespace(), "ip", "route", "get", "169.254.169.254");
+        if (!route.contains("dev eth0")) {
+          throw new IllegalStateException(pod.name() + " would not reach the node: " + route);
+        }
+      } else if (!exec(pod.namespace(), "ip", "-4", "addr", "show", "dev", "eth0").isBlank()) {
+        throw new IllegalStateException(pod.name() + " has an IPv4 address on an IPv6-only node");
       }
       String links = exec(pod.namespace(), "ip", "-o", "link", "show");
       if (links.lines().count() != 2) {

@@ -72,6 +72,33 @@ class NftablesInterceptionIT extends InterceptionScenario {
   }
 
   @Override
+  void intrude(String node) {
+    NetworkLab.execWithInput(
+        node,
+        """
+        table ip intruder {
+          chain pre {
+            type nat hook prerouting priority -150; policy accept;
+            ip daddr 169.254.169.254 tcp dport 80 dnat to 169.254.169.254:80
+          }
+        }
+        """,
+        "nft",
+        "-f",
+        "-");
+  }
+
+  @Override
+  String intrusion() {
+    return "nat chain ip intruder pre (priority -150) runs before Podium's chain (priority -110)";
+  }
+
+  @Override
+  void removeIntruder(String node) {
+    NetworkLab.exec(node, "nft", "delete", "table", "ip", "intruder");
+  }
+
+  @Override
   long matchedPackets(String node, IpFamily family) {
     Matcher counters =
         PACKETS.matcher(

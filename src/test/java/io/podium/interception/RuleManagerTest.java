@@ -54,6 +54,10 @@ class RuleManagerTest {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ManualScheduler scheduler =
       new ManualScheduler(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+  private volatile List<NetworkLinks.Link> links =
+      List.of(
+          new NetworkLinks.Link("eth0", false, null), new NetworkLinks.Link("cali1", false, null));
+  private final PodTraffic traffic = new PodTraffic();
   private final RuleManager manager =
       new RuleManager(
           List.of(ipv4, ipv6),
@@ -61,7 +65,9 @@ class RuleManagerTest {
           new ConntrackFlusher(conntrack),
           new InterceptionMetrics(registry, List.of(IpFamily.IPV4, IpFamily.IPV6)),
           scheduler,
-          INTERVAL);
+          INTERVAL,
+          () -> links,
+          traffic);
 
   @Test
   void installsWhatIsMissingAndCutsConnectionsOpenedBeforeIt() {
@@ -190,6 +196,98 @@ class RuleManagerTest {
     assertThat(backend.writes()).isEqualTo(2);
     assertThat(scheduler.pending()).isZero();
     assertThat(scrape()).doesNotContain("podium_interception");
+  }
+
+  @Test
+  void warnsAtStartWhenAnInterfaceGlobSelectsOnlyBridgePorts() {
+    links =
+        List.of(
+            new NetworkLinks.Link("eth0", false, null),
+            new NetworkLinks.Link("cni0", true, null),
+            new NetworkLinks.Link("cali1", false, "cni0"),
+            new NetworkLinks.Link("cali2", false, "cni0"));
+
+    manager.install();
+
+    assertThat(logs.messagesFrom("io.podium.interception.RuleManager"))
+        .contains(
+            "--host-interface cali+ selects only ports of bridge cni0 (cali1, cali2): pods' packets"
+                + " arrive on the bridge, so the rule never matches them; name the bridge"
+                + " (--host-interface cni0): pods behind that bridge may reach the node's own"
+                + " credentials");
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"bridge_ports_only\"} 1.0")
+        .contains("podium_interception_rule_bypassed{reason=\"unmatched_pod_requests\"} 0.0");
+
+    // Once the glob selects a routed interface too (or the bridge), the warning is over.
+    links =
+        List.of(
+            new NetworkLinks.Link("cali1", false, "cni0"),
+            new NetworkLinks.Link("cali9", false, null));
+    manager.check();
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"bridge_ports_only\"} 0.0");
+  }
+
+  @Test
+  void anInterfaceGlobSelectingRoutedInterfacesOrNothingYetIsFine() {
+    links = List.of(new NetworkLinks.Link("eth0", false, null));
+    manager.install();
+    links = List.of(new NetworkLinks.Link("cali1", false, null));
+    manager.check();
+
+    assertThat(logs.messagesFrom("io.podium.interception.RuleManager"))
+        .noneMatch(message -> message.contains("selects only ports"));
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"bridge_ports_only\"} 0.0");
+  }
+
+  @Test
+  void podsAskingWhileTheRulesCountersStayAtZeroAreReportedOnceOldConnectionsHadTimeToClose() {
+    manager.install();
+    manager.startChecking();
+    InetAddress pod = InetAddress.ofLiteral("10.0.0.7");
+    int checksBeforeJudging = (int) (RuleManager.JUDGING_DELAY.toMillis() / INTERVAL.toMillis());
+
+    // Right after the write, a pod on a connection opened before it says nothing about the rule.
+    traffic.count(pod);
+    scheduler.advance(INTERVAL);
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"unmatched_pod_requests\"} 0.0");
+
+    scheduler.advance(INTERVAL.multipliedBy(checksBeforeJudging));
+    traffic.count(pod);
+    traffic.count(pod);
+    scheduler.advance(INTERVAL);
+
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"unmatched_pod_requests\"} 1.0");
+    assertThat(logs.messagesFrom("io.podium.interception.RuleManager"))
+        .filteredOn(message -> message.startsWith("Pods asked the metadata API"))
+        .singleElement()
+        .asString()
+        .startsWith("Pods asked the metadata API 2 times over ipv4 since the interception rule")
+        .contains("does not pass through it");
+
+    // Traffic through the rule ends it.
+    backend.matched(IpFamily.IPV4, 3);
+    scheduler.advance(INTERVAL);
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"unmatched_pod_requests\"} 0.0");
+  }
+
+  @Test
+  void podsWhoseConnectionsTheRuleMatchedRaiseNothing() {
+    manager.install();
+    manager.startChecking();
+    backend.matched(IpFamily.IPV4, 5);
+    for (int i = 0; i < 20; i++) {
+      traffic.count(InetAddress.ofLiteral("10.0.0.7"));
+      scheduler.advance(INTERVAL);
+    }
+
+    assertThat(scrape())
+        .contains("podium_interception_rule_bypassed{reason=\"unmatched_pod_requests\"} 0.0");
   }
 
   private String scrape() {

@@ -33,6 +33,7 @@ import io.podium.testing.ManualScheduler;
 import io.podium.testing.MutableClock;
 import io.podium.wire.v1.NodeCredentialsGrpc;
 import io.podium.wire.v1.SessionCredentials;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -82,6 +83,9 @@ final class InProcessAgentApi implements AutoCloseable {
   final Prefetcher prefetcher = new Prefetcher(broker, decider, directory::namespacePolicy, clock);
   final AtomicBoolean ready = new AtomicBoolean(true);
   final RecordingProblems problems = new RecordingProblems();
+  final RecordingTaint taint = new RecordingTaint();
+  final PrometheusRegistry registry = new PrometheusRegistry();
+  final NodeReports reports = new NodeReports(Optional.of(taint), registry);
   final NodeCredentialsService service;
   private final String name = InProcessServerBuilder.generateName();
   private final Server server;
@@ -105,7 +109,8 @@ final class InProcessAgentApi implements AutoCloseable {
             "replica-1",
             "test",
             maxUnsentBytes,
-            problems);
+            problems,
+            reports);
     renderer.publishTo(hub::credentialsIssued);
     server =
         InProcessServerBuilder.forName(name)
@@ -184,6 +189,24 @@ final class InProcessAgentApi implements AutoCloseable {
     @Override
     public NamespacePolicy namespacePolicy(String namespace) {
       return namespaces.getOrDefault(namespace, NamespacePolicy.unannotated(namespace));
+    }
+  }
+
+  /** A start-up taint on every node until removed; each removal recorded with its node. */
+  static final class RecordingTaint implements StartupTaint {
+    final List<String> removedFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+
+    @Override
+    public Removal removeFrom(String node) {
+      if (failure != null) {
+        throw new Failed(failure.getMessage(), failure);
+      }
+      if (removedFrom.contains(node)) {
+        return Removal.ABSENT;
+      }
+      removedFrom.add(node);
+      return Removal.REMOVED;
     }
   }
 

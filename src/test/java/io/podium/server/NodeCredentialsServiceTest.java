@@ -19,10 +19,15 @@ import io.podium.testing.FakeIssuer;
 import io.podium.testing.TestPods;
 import io.podium.wire.ErrorDetails;
 import io.podium.wire.WireCodec;
+import io.podium.wire.v1.Capability;
 import io.podium.wire.v1.ErrorReason;
 import io.podium.wire.v1.LookupRequest;
 import io.podium.wire.v1.LookupResponse;
 import io.podium.wire.v1.NodeCredentialsGrpc;
+import io.podium.wire.v1.NodeReport;
+import io.podium.wire.v1.NodeReportAck;
+import io.podium.wire.v1.RuleState;
+import io.podium.wire.v1.TaintOutcome;
 import io.podium.wire.v1.Verdict;
 import io.podium.wire.v1.WatchEvent;
 import io.podium.wire.v1.WatchRequest;
@@ -452,6 +457,79 @@ class NodeCredentialsServiceTest {
     assertThat(ErrorDetails.reason(events.error.get()))
         .isEqualTo(ErrorReason.ERROR_REASON_SHUTTING_DOWN);
     assertThat(api.hub.streamCount()).isZero();
+  }
+
+  private NodeReportAck report(String node, RuleState rule, boolean serving) {
+    return api.blockingAgent(node)
+        .reportNode(NodeReport.newBuilder().setRule(rule).setServing(serving).build());
+  }
+
+  @Test
+  void removesTheStartupTaintOfTheReportingAgentsOwnNodeOnceItsRuleIsInPlaceAndItServes() {
+    assertThat(watch("node-a").received.getFirst().getHello().getServer().getCapabilitiesList())
+        .contains(Capability.CAPABILITY_NODE_REPORTS);
+
+    assertThat(report("node-a", RuleState.RULE_STATE_IN_PLACE, true).getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_REMOVED);
+    assertThat(report("node-a", RuleState.RULE_STATE_IN_PLACE, true).getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_ABSENT);
+    // The node the server authenticated, never another: node-b's taint is untouched.
+    assertThat(api.taint.removedFrom).containsExactly("node-a");
+  }
+
+  @Test
+  void keepsTheTaintWhileTheRuleIsNotInPlaceOrTheAgentDoesNotServe() {
+    assertThat(report("node-a", RuleState.RULE_STATE_FAILING, true).getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_KEPT);
+    assertThat(report("node-a", RuleState.RULE_STATE_NOT_MANAGED, true).getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_KEPT);
+    assertThat(report("node-a", RuleState.RULE_STATE_IN_PLACE, false).getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_KEPT);
+    // A report from a newer agent with a state this server does not know keeps it too.
+    assertThat(
+            api.blockingAgent("node-a")
+                .reportNode(NodeReport.newBuilder().setRuleValue(42).setServing(true).build())
+                .getTaint())
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_KEPT);
+
+    assertThat(api.taint.removedFrom).isEmpty();
+    assertThat(scrape(api.registry))
+        .contains("podium_server_ready_taint_reports_total{outcome=\"kept\"} 4.0");
+  }
+
+  @Test
+  void anApiServerRefusalIsUnavailableWithItsReasonAndATaintlessServerSaysSo() {
+    api.taint.failure = new IllegalStateException("nodes \"node-a\" is forbidden");
+
+    assertThatThrownBy(() -> report("node-a", RuleState.RULE_STATE_IN_PLACE, true))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(ErrorDetails.reason(e))
+                  .isEqualTo(ErrorReason.ERROR_REASON_KUBERNETES_API_FAILED);
+              assertThat(e.getStatus().getDescription()).contains("is forbidden");
+            });
+    assertThat(
+            NodeReports.none()
+                .report(
+                    "node-a",
+                    NodeReport.newBuilder()
+                        .setRule(RuleState.RULE_STATE_IN_PLACE)
+                        .setServing(true)
+                        .build()))
+        .isEqualTo(TaintOutcome.TAINT_OUTCOME_NOT_CONFIGURED);
+  }
+
+  private static String scrape(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+          .write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
