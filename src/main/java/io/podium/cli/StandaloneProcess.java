@@ -65,6 +65,8 @@ final class StandaloneProcess implements AutoCloseable {
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
   private final Optional<RuleManager> interceptionRules;
+  private final PodSource pods;
+  private final AwsIdentity identity;
 
   private StandaloneProcess(
       Config config,
@@ -87,7 +89,7 @@ final class StandaloneProcess implements AutoCloseable {
               .interception()
               .map(settings -> RuleChecks.start(settings, registry, health, closeInReverse));
 
-      broker =
+      BrokerFactory.Built<ImdsDocuments> sts =
           BrokerFactory.create(
               config.sts(),
               config.broker(),
@@ -97,8 +99,9 @@ final class StandaloneProcess implements AutoCloseable {
               scheduler,
               registry,
               closeInReverse);
+      broker = sts.broker();
 
-      PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
+      pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
       health.ready(
           "pods-synced",
           pods::synced,
@@ -119,6 +122,7 @@ final class StandaloneProcess implements AutoCloseable {
       health.live(
           "metadata-api", listening::listening, "the metadata API's listening socket is closed");
       health.ready("metadata-api", listening::listening, "the metadata API is not listening");
+      identity = closeInReverse.push(new AwsIdentity(sts.issuer()::callerIdentity, timers, health));
       parts.readyTaint().ifPresent(StandaloneProcess::removeTaint);
     } catch (RuntimeException e) {
       close();
@@ -157,6 +161,16 @@ final class StandaloneProcess implements AutoCloseable {
 
   InetSocketAddress metadataAddress() {
     return metadataServer.address();
+  }
+
+  /** Podium's own AWS identity, asked of STS once the process serves. */
+  AwsIdentity identity() {
+    return identity;
+  }
+
+  /** How many pods the pod source knows now. */
+  int podCount() {
+    return pods.podCount();
   }
 
   /** Whether the process may receive pods: the interception rule, when managed, is in place. */
