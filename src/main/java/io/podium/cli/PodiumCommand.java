@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
       AgentCommand.class,
       CertsCommand.class,
       DevCommand.class,
+      ExplainCommand.class,
       OidcCommand.class,
       ServerCommand.class,
       StandaloneCommand.class,

@@ -1,0 +1,153 @@
+package io.podium.cli;
+
+import static io.podium.cli.OptionErrors.invalid;
+
+import io.podium.core.RoleOutcome;
+import io.podium.core.broker.ExecutorScheduler;
+import io.podium.core.pod.PodIdentity;
+import io.podium.core.pod.PodLookup;
+import io.podium.core.role.NamespacePolicy;
+import io.podium.core.role.RolePolicy;
+import io.podium.kubernetes.FilePodDirectory;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code podium explain}: for a pod, or an IP, which role it gets or why not — the question every
+ * kube2iam and kiam user asks when a pod gets 403 — decided by the same code as the serving
+ * processes, with the same flags.
+ */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    versionProvider = PodiumVersion.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    header = "Tell which role a pod gets, or why it gets none.",
+    description = {
+      "",
+      "Reads the pods file, finds the pod (NAMESPACE/NAME or an IP) and prints what the metadata"
+          + " API would answer it: the role and where it came from, the namespace policy that"
+          + " allowed or refused it, the session name, duration and tags. Give the same role and"
+          + " session flags as the running process. Exit code 0 for an answer, 1 when no pod"
+          + " matches.",
+      ""
+    })
+final class ExplainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--pods-file",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "YAML file of Pod, Namespace and ServiceAccount manifests, as podium dev reads.")
+  Path podsFile;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "POD|IP",
+      description = "The pod as NAMESPACE/NAME, e.g. dev/web, or one of its IPs, e.g. 10.1.2.3.")
+  String target;
+
+  @Mixin CredentialOptions credentials;
+
+  @Override
+  public Integer call() {
+    AutoDiscovery.refuse(spec, "--role-base-arn", credentials.roleBaseArn, "needs a node");
+    var decider = credentials.roleDecider(false);
+    PodSourceFactory.checkFile(spec, podsFile);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try (FilePodDirectory pods =
+        new FilePodDirectory(
+            podsFile,
+            credentials.baseArn(),
+            List.of(),
+            FilePodDirectory.DEFAULT_POLL_INTERVAL,
+            Clock.systemUTC(),
+            new ExecutorScheduler(timer))) {
+      PrintWriter out = spec.commandLine().getOut();
+      Optional<PodIdentity> pod = find(pods, out);
+      if (pod.isEmpty()) {
+        out.flush();
+        return 1;
+      }
+      NamespacePolicy namespace = pods.namespacePolicy(pod.get().namespace());
+      RoleOutcome outcome = decider.decide(pod.get(), namespace);
+      out.println(
+          PodExplanation.of(
+              pod.get(), outcome, namespace, new RolePolicy(credentials.namespaceRestrictions)));
+      out.flush();
+      return 0;
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  /** The pod named or holding the IP; prints why not when there is none, or several. */
+  private Optional<PodIdentity> find(FilePodDirectory pods, PrintWriter out) {
+    String wanted = target.strip();
+    int slash = wanted.indexOf('/');
+    if (slash > 0) {
+      Optional<PodIdentity> pod =
+          pods.pods().stream().filter(p -> p.qualifiedName().equals(wanted)).findFirst();
+      if (pod.isEmpty()) {
+        out.println("no pod " + wanted + " in " + podsFile);
+      }
+      return pod;
+    }
+    InetAddress ip = ip(wanted);
+    PodLookup lookup =
+        pods.findByIp(ip).toCompletableFuture().orTimeout(2, TimeUnit.SECONDS).join();
+    return switch (lookup) {
+      case PodLookup.Found found -> Optional.of(found.pod());
+      case PodLookup.NotFound notFound -> {
+        out.println("answer: 503 or 404, no pod holds " + wanted + ": " + notFound.reason());
+        yield Optional.empty();
+      }
+      case PodLookup.Ambiguous ambiguous -> {
+        out.println(
+            "answer: 503, "
+                + wanted
+                + " is claimed by "
+                + ambiguous.pods().size()
+                + " live pods ("
+                + String.join(
+                    ", ", ambiguous.pods().stream().map(PodIdentity::qualifiedName).toList())
+                + "): Podium never guesses");
+        yield Optional.empty();
+      }
+      case PodLookup.HostAddress host -> {
+        out.println("answer: 403, " + host.reason());
+        yield Optional.empty();
+      }
+    };
+  }
+
+  private InetAddress ip(String text) {
+    // Only literal addresses: a name would be resolved by DNS, which is not what a pod is.
+    if (!text.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      throw invalid(spec, "'" + text + "' is neither NAMESPACE/NAME nor an IP address");
+    }
+    try {
+      return InetAddress.ofLiteral(text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(spec, "'" + text + "' is neither NAMESPACE/NAME nor an IP address");
+    }
+  }
+}
