@@ -2,12 +2,15 @@ package io.podium.cli;
 
 import static io.podium.cli.OptionErrors.invalid;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
 import io.podium.core.broker.ExecutorScheduler;
 import io.podium.core.pod.PodIdentity;
 import io.podium.core.pod.PodLookup;
 import io.podium.core.role.NamespacePolicy;
 import io.podium.core.role.RolePolicy;
+import io.podium.kubernetes.ClusterPods;
 import io.podium.kubernetes.FilePodDirectory;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -18,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Spec;
     header = "Tell which role a pod gets, or why it gets none.",
     description = {
       "",
-      "Reads the pods file, finds the pod (NAMESPACE/NAME or an IP) and prints what the metadata"
+      "Reads the pods file or the cluster, finds the pod (NAMESPACE/NAME or an IP) and prints what the metadata"
           + " API would answer it: the role and where it came from, the namespace policy that"
           + " allowed or refused it, the session name, duration and tags. Give the same role and"
           + " session flags as the running process. Exit code 0 for an answer, 1 when no pod"
@@ -53,11 +55,18 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(
       names = "--pods-file",
-      required = true,
       paramLabel = "FILE",
       description =
           "YAML file of Pod, Namespace and ServiceAccount manifests, as podium dev reads.")
   Path podsFile;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Ask the cluster of this kubeconfig (get on pods, namespaces, serviceaccounts; list pods"
+              + " for an IP). Without --pods-file or --kubeconfig: in-cluster or $KUBECONFIG.")
+  Path kubeconfig;
 
   @Parameters(
       index = "0",
@@ -71,53 +80,68 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     AutoDiscovery.refuse(spec, "--role-base-arn", credentials.roleBaseArn, "needs a node");
     var decider = credentials.roleDecider(false);
-    PodSourceFactory.checkFile(spec, podsFile);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    try (FilePodDirectory pods =
-        new FilePodDirectory(
-            podsFile,
-            credentials.baseArn(),
-            List.of(),
-            FilePodDirectory.DEFAULT_POLL_INTERVAL,
-            Clock.systemUTC(),
-            new ExecutorScheduler(timer))) {
-      PrintWriter out = spec.commandLine().getOut();
-      Optional<PodIdentity> pod = find(pods, out);
-      if (pod.isEmpty()) {
-        out.flush();
-        return 1;
+    if (podsFile != null && kubeconfig != null) {
+      throw invalid(spec, "--pods-file and --kubeconfig are two pod sources: give one of them");
+    }
+    String wanted = target.strip();
+    InetAddress ip = wanted.indexOf('/') > 0 ? null : ip(wanted);
+    if (podsFile != null) {
+      PodSourceFactory.checkFile(spec, podsFile);
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+      try (FilePodDirectory pods =
+          new FilePodDirectory(
+              podsFile,
+              credentials.baseArn(),
+              List.of(),
+              FilePodDirectory.DEFAULT_POLL_INTERVAL,
+              Clock.systemUTC(),
+              new ExecutorScheduler(timer))) {
+        return explain(PodFinder.of(pods, podsFile.toString()), wanted, ip, decider);
+      } finally {
+        timer.shutdownNow();
       }
+    }
+    KubernetesOptions cluster = new KubernetesOptions();
+    cluster.command = spec;
+    cluster.kubeconfig = kubeconfig;
+    cluster.validate(System.getenv());
+    try (KubernetesClient client = cluster.client()) {
+      return explain(
+          PodFinder.of(new ClusterPods(client, credentials.baseArn())), wanted, ip, decider);
+    }
+  }
+
+  private int explain(PodFinder pods, String wanted, InetAddress ip, RoleDecider decider) {
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<PodIdentity> pod = ip == null ? byName(pods, wanted, out) : byIp(pods, ip, out);
+    if (pod.isPresent()) {
       NamespacePolicy namespace = pods.namespacePolicy(pod.get().namespace());
       RoleOutcome outcome = decider.decide(pod.get(), namespace);
       out.println(
           PodExplanation.of(
               pod.get(), outcome, namespace, new RolePolicy(credentials.namespaceRestrictions)));
-      out.flush();
-      return 0;
-    } finally {
-      timer.shutdownNow();
     }
+    out.flush();
+    return pod.isPresent() ? 0 : 1;
   }
 
-  /** The pod named or holding the IP; prints why not when there is none, or several. */
-  private Optional<PodIdentity> find(FilePodDirectory pods, PrintWriter out) {
-    String wanted = target.strip();
+  private Optional<PodIdentity> byName(PodFinder pods, String wanted, PrintWriter out) {
     int slash = wanted.indexOf('/');
-    if (slash > 0) {
-      Optional<PodIdentity> pod =
-          pods.pods().stream().filter(p -> p.qualifiedName().equals(wanted)).findFirst();
-      if (pod.isEmpty()) {
-        out.println("no pod " + wanted + " in " + podsFile);
-      }
-      return pod;
+    Optional<PodIdentity> pod =
+        pods.byName(wanted.substring(0, slash), wanted.substring(slash + 1));
+    if (pod.isEmpty()) {
+      out.println("no pod " + wanted + " in " + pods.description());
     }
-    InetAddress ip = ip(wanted);
-    PodLookup lookup =
-        pods.findByIp(ip).toCompletableFuture().orTimeout(2, TimeUnit.SECONDS).join();
-    return switch (lookup) {
+    return pod;
+  }
+
+  /** The pod holding the IP; prints why not when there is none, or several. */
+  private Optional<PodIdentity> byIp(PodFinder pods, InetAddress ip, PrintWriter out) {
+    String wanted = ip.getHostAddress();
+    return switch (pods.byIp(ip)) {
       case PodLookup.Found found -> Optional.of(found.pod());
       case PodLookup.NotFound notFound -> {
-        out.println("answer: 503 or 404, no pod holds " + wanted + ": " + notFound.reason());
+        out.println("answer: 503, no pod holds " + wanted + ": " + notFound.reason());
         yield Optional.empty();
       }
       case PodLookup.Ambiguous ambiguous -> {

@@ -104,6 +104,15 @@ class DevModeIT {
   }
 
   @Test
+  void startUpLineSaysWhatItReadAndAsWhomItCallsSts() {
+    assertThat(podium.stdout())
+        .contains("pods from " + podsFile + " (")
+        .containsPattern("\\(\\d+ pods\\)")
+        .contains("region us-east-1")
+        .contains("as arn:aws:");
+  }
+
+  @Test
   void servesMetricsAndProbesOnLoopbackAndSaysWhere() throws Exception {
     assertThat(podium.stdout()).contains("http://127.0.0.1:" + metricsPort + "/metrics");
     assertThat(Scrape.get(metricsPort, "/readyz").statusCode()).isEqualTo(200);
