@@ -170,10 +170,17 @@ final class AgentCommand implements Callable<Integer> {
                           registry,
                           Clock.systemUTC(),
                           health));
+              // The agent has no pods until a server streams them, and no AWS identity.
               return "podium agent: metadata API on "
                   + process.metadataAddress()
+                  + " for node "
+                  + node
                   + ", servers "
-                  + config.servers().servers();
+                  + config.servers().servers()
+                  + ", region "
+                  + (config.metadata().region() != null
+                      ? config.metadata().region()
+                      : "from " + config.metadata().upstream());
             });
   }
 
