@@ -3,6 +3,7 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.core.CallerReasons;
 import io.podium.core.RoleDecider;
 import io.podium.core.RoleOutcome;
 import io.podium.core.broker.ExecutorScheduler;
@@ -135,32 +136,25 @@ final class ExplainCommand implements Callable<Integer> {
     return pod;
   }
 
-  /** The pod holding the IP; prints why not when there is none, or several. */
+  /**
+   * The pod holding the IP; when there is none, or several, prints what the metadata API would
+   * answer (the same body) and why.
+   */
   private Optional<PodIdentity> byIp(PodFinder pods, InetAddress ip, PrintWriter out) {
-    String wanted = ip.getHostAddress();
-    return switch (pods.byIp(ip)) {
-      case PodLookup.Found found -> Optional.of(found.pod());
-      case PodLookup.NotFound notFound -> {
-        out.println("answer: 503, no pod holds " + wanted + ": " + notFound.reason());
-        yield Optional.empty();
-      }
-      case PodLookup.Ambiguous ambiguous -> {
-        out.println(
-            "answer: 503, "
-                + wanted
-                + " is claimed by "
-                + ambiguous.pods().size()
-                + " live pods ("
-                + String.join(
-                    ", ", ambiguous.pods().stream().map(PodIdentity::qualifiedName).toList())
-                + "): Podium never guesses");
-        yield Optional.empty();
-      }
-      case PodLookup.HostAddress host -> {
-        out.println("answer: 403, " + host.reason());
-        yield Optional.empty();
-      }
-    };
+    PodLookup lookup = pods.byIp(ip);
+    if (lookup instanceof PodLookup.Found found) {
+      return Optional.of(found.pod());
+    }
+    String answer =
+        switch (CallerReasons.withoutPod(lookup)) {
+          case RoleOutcome.Unavailable unavailable ->
+              "503 '" + unavailable.reason() + "' (" + unavailable.detail() + ")";
+          case RoleOutcome.Refused refused ->
+              "403 '" + refused.reason() + "' (" + refused.detail() + ")";
+          case RoleOutcome other -> other.toString();
+        };
+    out.println(ip.getHostAddress() + ": answer " + answer);
+    return Optional.empty();
   }
 
   private InetAddress ip(String text) {

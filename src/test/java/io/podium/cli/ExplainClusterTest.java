@@ -109,7 +109,10 @@ class ExplainClusterTest {
   @Test
   void saysWhyARoleIsRefusedOrNoPodHasTheIp() {
     assertThat(explain("10.0.0.7")).contains("answer:       403, ").contains("prod-admin");
-    assertThat(explain("10.0.0.99")).startsWith("1 answer: 503, no pod holds 10.0.0.99");
+    assertThat(explain("10.0.0.99"))
+        .startsWith(
+            "1 10.0.0.99: answer 503 'no pod that may hold credentials is known at the caller's"
+                + " address yet'");
     assertThat(explain("shop/nobody")).startsWith("1 no pod shop/nobody in the cluster");
   }
 }
