@@ -27,6 +27,8 @@ final class AwsIdentity implements AutoCloseable {
   /** How long the start-up line waits for the first answer; the question carries on after. */
   static final Duration START_WAIT = Duration.ofSeconds(5);
 
+  private static final int MAX_FAILURE = 160;
+
   private static final Logger log = LoggerFactory.getLogger(AwsIdentity.class);
 
   private final Supplier<String> lookup;
@@ -84,7 +86,10 @@ final class AwsIdentity implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       failedBefore = true;
-      failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // The SDK's "no credentials" lists its whole provider chain: the start-up line keeps the
+      // gist.
+      failure = message.length() <= MAX_FAILURE ? message : message.substring(0, MAX_FAILURE) + "…";
       log.warn(
           "GetCallerIdentity failed: {}; not ready; asking again in {} s",
           failure,
