@@ -17,6 +17,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityRequest;
 
 /**
  * Assumes pod roles with STS through the AWS SDK for Java v2. Every failure leaves as one of the
@@ -104,6 +105,20 @@ public final class StsCredentialIssuer implements CredentialIssuer, AutoCloseabl
       } else {
         MDC.put(MDC_ROLE, callerRole);
       }
+    }
+  }
+
+  /**
+   * Podium's own identity as STS sees it: GetCallerIdentity signed as AssumeRole calls are (with
+   * {@code --assume-role-arn}, the intermediate role's session), for the start-up line.
+   *
+   * @throws StsCallException what the credentials or STS said
+   */
+  public String callerIdentity() {
+    try {
+      return client.getCallerIdentity(GetCallerIdentityRequest.builder().build()).arn();
+    } catch (RuntimeException e) {
+      throw StsErrorMapping.forSessionCall(e);
     }
   }
 

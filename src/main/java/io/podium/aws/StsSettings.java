@@ -172,6 +172,18 @@ public record StsSettings(
         attempts);
   }
 
+  /**
+   * Where STS is called: the override, or the region's own endpoint (the SDK's rule for STS: {@code
+   * sts.<region>.amazonaws.com}, {@code .amazonaws.com.cn} in China).
+   */
+  public URI endpoint() {
+    if (endpointOverride != null) {
+      return endpointOverride;
+    }
+    String id = region.id();
+    return URI.create("https://sts." + id + ".amazonaws.com" + (id.startsWith("cn-") ? ".cn" : ""));
+  }
+
   /** Whether pod roles are assumed through an intermediate role. */
   public boolean chained() {
     return intermediateRole != null;

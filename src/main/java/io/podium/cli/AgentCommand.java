@@ -73,9 +73,12 @@ final class AgentCommand implements Callable<Integer> {
       names = "--region",
       paramLabel = "REGION",
       description =
-          "Answer placement/region with this region, e.g. eu-west-1 (default: ask the node's"
-              + " metadata service through --metadata-upstream).")
+          "Answer placement/region with this region, e.g. eu-west-1, or auto: read it once at"
+              + " start (default: ask the node's metadata service through --metadata-upstream).")
   String region;
+
+  /** The region {@code --region auto} found, once it has been asked. */
+  String discoveredRegion;
 
   @Option(
       names = "--outage-floor",
@@ -138,7 +141,16 @@ final class AgentCommand implements Callable<Integer> {
     if (interception.runsOnce()) {
       return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
     }
-    AgentProcess.Config config = config();
+    AgentProcess.Config checked = config();
+    new Listeners(spec)
+        .add("--imds-listen", checked.metadata().listen())
+        .add("--metrics-listen", ops.listen())
+        .check();
+    if (AutoDiscovery.isAuto(region)) {
+      discoveredRegion =
+          AutoDiscovery.region(AutoDiscovery.source(spec, "--region", metadata.metadataUpstream));
+    }
+    AgentProcess.Config config = discoveredRegion == null ? checked : config();
     return new LongRunningCommand(spec, logging, ops)
         .whenStopping(
             () -> {
@@ -158,10 +170,17 @@ final class AgentCommand implements Callable<Integer> {
                           registry,
                           Clock.systemUTC(),
                           health));
+              // The agent has no pods until a server streams them, and no AWS identity.
               return "podium agent: metadata API on "
                   + process.metadataAddress()
+                  + " for node "
+                  + node
                   + ", servers "
-                  + config.servers().servers();
+                  + config.servers().servers()
+                  + ", region "
+                  + (config.metadata().region() != null
+                      ? config.metadata().region()
+                      : "from " + config.metadata().upstream());
             });
   }
 
@@ -172,7 +191,8 @@ final class AgentCommand implements Callable<Integer> {
         HostPort address = HostPort.parse("--server", server, "podium-server.podium:8443");
         addresses.add(new ServerAddress(address.host(), address.port()));
       }
-      MetadataSettings metadataSettings = metadata.settings(region);
+      MetadataSettings metadataSettings =
+          metadata.settings(AutoDiscovery.isAuto(region) ? discoveredRegion : region);
       if (tokenFile != null && !Files.isReadable(tokenFile)) {
         throw new IllegalArgumentException("--token-file " + tokenFile + " cannot be read");
       }

@@ -22,6 +22,9 @@ final class BrokerFactory {
 
   private BrokerFactory() {}
 
+  /** The broker and the issuer behind it, which also tells Podium's own identity. */
+  record Built<R>(CredentialBroker<R> broker, StsCredentialIssuer issuer) {}
+
   /**
    * Builds the broker; the STS calls' executor and the issuer are pushed onto {@code
    * closeInReverse}.
@@ -29,7 +32,7 @@ final class BrokerFactory {
    * @param baseCredentials Podium's own AWS credentials
    * @param renderer turns issued credentials into what the serving side hands out
    */
-  static <R> CredentialBroker<R> create(
+  static <R> Built<R> create(
       StsSettings sts,
       BrokerSettings settings,
       AwsCredentialsProvider baseCredentials,
@@ -51,6 +54,6 @@ final class BrokerFactory {
     metrics.watch(broker::sessionCount, broker::queuedCalls);
     metrics.watchPrefetches(broker::pendingPrefetches);
     metrics.watchStsRate(broker::stsCallRate);
-    return broker;
+    return new Built<>(broker, issuer);
   }
 }

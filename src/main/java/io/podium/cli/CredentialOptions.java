@@ -39,9 +39,13 @@ final class CredentialOptions {
       paramLabel = "ARN",
       description =
           "Prefix joined to role names in iam.amazonaws.com/role, e.g."
-              + " arn:aws:iam::123456789012:role/ (a path may follow). Without it, pods must give"
-              + " full ARNs.")
+              + " arn:aws:iam::123456789012:role/ (a path may follow), or auto: the account of the"
+              + " node's instance profile, read once at start from its metadata service (podium"
+              + " standalone only). Without it, pods must give full ARNs.")
   String roleBaseArn;
+
+  /** The base {@code --role-base-arn auto} found, once it has been asked. */
+  RoleBaseArn discoveredBaseArn;
 
   @Option(
       names = "--default-role",
@@ -153,9 +157,18 @@ final class CredentialOptions {
               + " ${DEFAULT-VALUE}).")
   Duration stsWait;
 
+  /** Whether {@code --role-base-arn auto} was given. */
+  boolean baseArnIsAuto() {
+    return AutoDiscovery.isAuto(roleBaseArn);
+  }
+
+  /** The base; for {@code auto} the one found, or none while options are checked. */
   Optional<RoleBaseArn> baseArn() {
     if (roleBaseArn == null || roleBaseArn.isBlank()) {
       return Optional.empty();
+    }
+    if (baseArnIsAuto()) {
+      return Optional.ofNullable(discoveredBaseArn);
     }
     try {
       return Optional.of(RoleBaseArn.parse(roleBaseArn.strip()));
@@ -208,8 +221,20 @@ final class CredentialOptions {
     return stsWait;
   }
 
-  /** Warns, when namespaces may permit nothing and still get every role, that they do. */
-  void warnIfNamespacesUnrestricted() {
+  /**
+   * Warns, once options are checked, of the migration switches that weaken the policy: namespaces
+   * that permit nothing still getting every role, and session names outside their namespace.
+   */
+  void warnAboutMigrationSwitches() {
+    if (unscopedSessionNames) {
+      LoggerFactory.getLogger(command.userObject().getClass())
+          .warn(
+              "--unscoped-session-names: pods choose any session name with"
+                  + " iam.amazonaws.com/session-name, and --session-name-template '{}' need not start"
+                  + " with the namespace; trust policies' sts:RoleSessionName conditions do not hold."
+                  + " Meant for migrations only",
+              sessionNameTemplate);
+    }
     if (!namespaceRestrictions) {
       LoggerFactory.getLogger(command.userObject().getClass())
           .warn(
@@ -223,15 +248,6 @@ final class CredentialOptions {
     try {
       Optional<SessionNameTemplate> sourceIdentity =
           Optional.ofNullable(sourceIdentityTemplate).map(SessionNameTemplate::parse);
-      if (unscopedSessionNames) {
-        LoggerFactory.getLogger(command.userObject().getClass())
-            .warn(
-                "--unscoped-session-names: pods choose any session name with"
-                    + " iam.amazonaws.com/session-name, and --session-name-template '{}' need not start"
-                    + " with the namespace; trust policies' sts:RoleSessionName conditions do not hold."
-                    + " Meant for migrations only",
-                sessionNameTemplate);
-      }
       return new SessionRequestFactory(
           SessionNameTemplate.parse(sessionNameTemplate),
           unscopedSessionNames ? SessionNameScope.UNSCOPED : SessionNameScope.NAMESPACE,

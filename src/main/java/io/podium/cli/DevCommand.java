@@ -117,6 +117,9 @@ final class DevCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);
     }
+    AutoDiscovery.refuse(spec, "--region", sts.region, "reads a node's metadata service");
+    AutoDiscovery.refuse(
+        spec, "--role-base-arn", credentials.roleBaseArn, "reads a node's metadata service");
     // The emulator's endpoint is known once it listens; everything else is checked now.
     StsSettings stsSettings = sts.settings("us-east-1");
     boolean chained = stsSettings.chained();
@@ -129,11 +132,17 @@ final class DevCommand implements Callable<Integer> {
             metadata.settings(stsSettings.region().id()),
             // dev mode never touches the host's rules.
             Optional.empty());
+    PodSourceFactory.checkFile(spec, podsFile);
+    new Listeners(spec)
+        .add("--imds-listen", config.metadata().listen())
+        .add("--sts-listen", stsAddress)
+        .add("--metrics-listen", ops.listen())
+        .check();
     StandaloneProcess.Parts parts =
         new StandaloneProcess.Parts(
             PodSourceFactory.file(podsFile, credentials.baseArn(), List.of()), Optional.empty());
     BootstrapCredentials bootstrap = BootstrapCredentials.devDefaults();
-    credentials.warnIfNamespacesUnrestricted();
+    credentials.warnAboutMigrationSwitches();
     return new LongRunningCommand(spec, logging, ops)
         .run(
             (registry, health, resources) -> {
@@ -152,16 +161,32 @@ final class DevCommand implements Callable<Integer> {
                           base,
                           registry,
                           health));
-              return banner(process.metadataAddress(), emulator.endpoint().toString(), stsSettings);
+              process.identity().askAtStart();
+              return banner(process, emulator.endpoint().toString(), stsSettings);
             });
   }
 
-  private String banner(InetSocketAddress imds, String stsEndpoint, StsSettings stsSettings) {
+  private String banner(StandaloneProcess process, String stsEndpoint, StsSettings stsSettings) {
+    InetSocketAddress imds = process.metadataAddress();
     String imdsUrl = "http://" + imds.getHostString() + ":" + imds.getPort();
     StringJoiner banner = new StringJoiner(System.lineSeparator());
     banner.add("podium dev is running (no cluster, no AWS account; Ctrl-C stops it)");
-    banner.add("  metadata API   " + imdsUrl + "   pods from " + podsFile);
-    banner.add("  STS emulator   " + stsEndpoint + "   account " + StsEmulator.DEFAULT_ACCOUNT_ID);
+    int pods = process.podCount();
+    banner.add(
+        "  metadata API   "
+            + imdsUrl
+            + "   pods from "
+            + podsFile
+            + " ("
+            + pods
+            + (pods == 1 ? " pod)" : " pods)"));
+    banner.add(
+        "  STS emulator   "
+            + stsEndpoint
+            + "   region "
+            + stsSettings.region().id()
+            + ", "
+            + process.identity().describe());
     ops.listen()
         .ifPresent(
             metrics ->

@@ -40,7 +40,9 @@ final class LoggingOptions {
   @Option(
       names = "--log-format",
       defaultValue = "json",
-      description = "Log output: json (one JSON object per line, the default) or text.")
+      paramLabel = "json|text",
+      description =
+          "Log output: json (one JSON object per line) or text (default: ${DEFAULT-VALUE}).")
   LogFormat logFormat;
 
   @Option(
@@ -65,6 +67,21 @@ final class LoggingOptions {
     }
     if (auditFile != null) {
       auditTo(auditFile);
+    }
+    if (PodiumCommand.debug(command)) {
+      debugPodium();
+    }
+    // Old flags were rewritten before parsing; their warnings wait for the chosen format.
+    var log = LoggerFactory.getLogger(command.userObject().getClass());
+    for (String warning : PodiumCommand.takeWarnings(command)) {
+      log.warn("{}", warning);
+    }
+  }
+
+  /** --debug: Podium's own loggers at DEBUG; the libraries' stay where logback.xml puts them. */
+  private static void debugPodium() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger("io.podium").setLevel(ch.qos.logback.classic.Level.DEBUG);
     }
   }
 

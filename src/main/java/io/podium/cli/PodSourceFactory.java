@@ -6,12 +6,14 @@ import io.podium.core.broker.Scheduler;
 import io.podium.core.role.RoleBaseArn;
 import io.podium.kubernetes.FilePodDirectory;
 import io.podium.kubernetes.InformerPodDirectory;
+import io.podium.kubernetes.InvalidPodsFileException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * How a process opens its pod source once it has its clock, timers and registry: the pods file or
@@ -39,6 +41,19 @@ interface PodSourceFactory {
             FilePodDirectory.DEFAULT_POLL_INTERVAL,
             clock,
             scheduler);
+  }
+
+  /**
+   * Reads and parses the pods file once, before anything starts.
+   *
+   * @throws picocli.CommandLine.ParameterException naming {@code --pods-file} and the problem
+   */
+  static void checkFile(CommandSpec command, Path file) {
+    try {
+      FilePodDirectory.check(file);
+    } catch (InvalidPodsFileException e) {
+      throw OptionErrors.invalid(command, "--pods-file " + e.file() + ": " + e.problem());
+    }
   }
 
   /**

@@ -219,7 +219,15 @@ final class ServerCommand implements Callable<Integer> {
             : Optional.empty();
     Optional<InformerPodDirectory.Settings> informers =
         podsFile != null ? Optional.empty() : cluster.map(this::informers);
-    credentials.warnIfNamespacesUnrestricted();
+    if (podsFile != null) {
+      PodSourceFactory.checkFile(spec, podsFile);
+    }
+    new Listeners(spec)
+        .add("--listen", config.listen())
+        .add("--health-listen", Optional.ofNullable(config.healthListen()))
+        .add("--metrics-listen", ops.listen())
+        .check();
+    credentials.warnAboutMigrationSwitches();
     return new LongRunningCommand(spec, logging, ops)
         .run(
             (registry, health, resources) -> {
@@ -245,7 +253,16 @@ final class ServerCommand implements Callable<Integer> {
                   resources.push(
                       ServerProcess.start(
                           config, parts, base, registry, Clock.systemUTC(), health));
-              return "podium server " + config.replicaId() + ": agent API on " + process.address();
+              return "podium server "
+                  + config.replicaId()
+                  + ": agent API on "
+                  + process.address()
+                  + ", "
+                  + StartupFacts.of(
+                      podsFile != null ? podsFile.toString() : "the cluster",
+                      process.podCount(),
+                      config.sts(),
+                      process.identity());
             });
   }
 
@@ -308,6 +325,11 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private ServerProcess.Config config() {
+    String inAPod =
+        "reads the node's metadata service, and the server runs in a pod, whose metadata requests"
+            + " the agent answers";
+    AutoDiscovery.refuse(spec, "--region", sts.region, inAPod);
+    AutoDiscovery.refuse(spec, "--role-base-arn", credentials.roleBaseArn, inAPod);
     var stsSettings = sts.settings();
     boolean chained = stsSettings.chained();
     try {

@@ -67,6 +67,8 @@ final class ServerProcess implements AutoCloseable {
   private final CloseStack closeInReverse = new CloseStack();
   private final AgentApiServer server;
   private final CredentialBroker<SessionCredentials> broker;
+  private final PodSource pods;
+  private final AwsIdentity identity;
 
   private ServerProcess(
       Config config,
@@ -87,7 +89,7 @@ final class ServerProcess implements AutoCloseable {
       ExecutorScheduler scheduler = new ExecutorScheduler(timers);
 
       PublishingRenderer renderer = new PublishingRenderer();
-      broker =
+      BrokerFactory.Built<SessionCredentials> sts =
           BrokerFactory.create(
               config.sts(),
               config.broker(),
@@ -97,6 +99,7 @@ final class ServerProcess implements AutoCloseable {
               scheduler,
               registry,
               closeInReverse);
+      broker = sts.broker();
 
       ReloadingTls tls =
           ReloadingTls.load(config.tls(), ReloadingTls.Side.SERVER, config.tlsRefresh(), timers);
@@ -108,7 +111,7 @@ final class ServerProcess implements AutoCloseable {
           "the agent API's certificate or CA on disk is expired or not yet valid");
       ServerMetrics serverMetrics = new ServerMetrics(registry);
 
-      PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
+      pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
       NodeHub hub = new NodeHub(config.decider(), pods::namespacePolicy, clock);
       renderer.publishTo(hub::credentialsIssued);
       serverMetrics.watch(hub::streamCount);
@@ -173,6 +176,7 @@ final class ServerProcess implements AutoCloseable {
               1,
               TimeUnit.SECONDS);
       closeInReverse.push(() -> readiness.cancel(false));
+      identity = closeInReverse.push(new AwsIdentity(sts.issuer()::callerIdentity, timers, health));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -195,6 +199,16 @@ final class ServerProcess implements AutoCloseable {
 
   InetSocketAddress healthAddress() {
     return server.healthAddress();
+  }
+
+  /** Podium's own AWS identity, asked of STS once the process serves. */
+  AwsIdentity identity() {
+    return identity;
+  }
+
+  /** How many pods (of every node) the pod source knows now. */
+  int podCount() {
+    return pods.podCount();
   }
 
   int sessionCount() {

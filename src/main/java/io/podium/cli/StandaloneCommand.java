@@ -3,6 +3,7 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.aws.InstanceMetadata;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
@@ -67,8 +68,9 @@ final class StandaloneCommand implements Callable<Integer> {
     if (interception.runsOnce()) {
       return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
     }
-    StandaloneProcess.Config config = config();
-    credentials.warnIfNamespacesUnrestricted();
+    StandaloneProcess.Config checked = config();
+    StandaloneProcess.Config config = discoverFromTheNode() ? config() : checked;
+    credentials.warnAboutMigrationSwitches();
     return new LongRunningCommand(spec, logging, ops)
         .run(
             (registry, health, resources) -> {
@@ -77,7 +79,16 @@ final class StandaloneCommand implements Callable<Integer> {
                   resources.push(DefaultCredentialsProvider.builder().build());
               StandaloneProcess process =
                   resources.push(StandaloneProcess.start(config, parts, base, registry, health));
-              return "podium standalone: metadata API on " + process.metadataAddress();
+              return "podium standalone: metadata API on "
+                  + process.metadataAddress()
+                  + ", "
+                  + StartupFacts.of(
+                      podsFile != null
+                          ? podsFile.toString()
+                          : "the cluster, node " + kubernetes.node(),
+                      process.podCount(),
+                      config.sts(),
+                      process.identity());
             });
   }
 
@@ -86,13 +97,45 @@ final class StandaloneCommand implements Callable<Integer> {
     boolean chained = stsSettings.chained();
     var metadataSettings = metadata.settings(stsSettings.region().id());
     checkPodSource();
-    return new StandaloneProcess.Config(
-        credentials.roleDecider(chained),
-        credentials.brokerSettings(chained),
-        credentials.stsWait(),
-        stsSettings,
-        metadataSettings,
-        interception.settings(metadataSettings.listen()));
+    var config =
+        new StandaloneProcess.Config(
+            credentials.roleDecider(chained),
+            credentials.brokerSettings(chained),
+            credentials.stsWait(),
+            stsSettings,
+            metadataSettings,
+            interception.settings(metadataSettings.listen()));
+    // Files and ports last: a typo in a flag is told before the state of the machine.
+    if (podsFile != null) {
+      PodSourceFactory.checkFile(spec, podsFile);
+    }
+    new Listeners(spec)
+        .add("--imds-listen", metadataSettings.listen())
+        .add("--metrics-listen", ops.listen())
+        .check();
+    return config;
+  }
+
+  /**
+   * {@code --region auto} and {@code --role-base-arn auto}: asks the node's metadata service once,
+   * after every option has been checked; returns whether anything was asked.
+   */
+  private boolean discoverFromTheNode() {
+    boolean region = sts.regionIsAuto();
+    boolean base = credentials.baseArnIsAuto();
+    if (!region && !base) {
+      return false;
+    }
+    InstanceMetadata node =
+        AutoDiscovery.source(
+            spec, region ? "--region" : "--role-base-arn", metadata.metadataUpstream);
+    if (region) {
+      sts.discoveredRegion = AutoDiscovery.region(node);
+    }
+    if (base) {
+      credentials.discoveredBaseArn = AutoDiscovery.roleBaseArn(node);
+    }
+    return true;
   }
 
   /** Exactly one pod source: the pods file, or the cluster, with what it needs. */

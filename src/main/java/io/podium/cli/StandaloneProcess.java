@@ -66,6 +66,8 @@ final class StandaloneProcess implements AutoCloseable {
   private final MetadataServer metadataServer;
   private final CredentialBroker<ImdsDocuments> broker;
   private final Optional<RuleManager> interceptionRules;
+  private final PodSource pods;
+  private final AwsIdentity identity;
 
   private StandaloneProcess(
       Config config,
@@ -91,7 +93,7 @@ final class StandaloneProcess implements AutoCloseable {
                   settings ->
                       RuleChecks.start(settings, podTraffic, registry, health, closeInReverse));
 
-      broker =
+      BrokerFactory.Built<ImdsDocuments> sts =
           BrokerFactory.create(
               config.sts(),
               config.broker(),
@@ -101,8 +103,9 @@ final class StandaloneProcess implements AutoCloseable {
               scheduler,
               registry,
               closeInReverse);
+      broker = sts.broker();
 
-      PodSource pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
+      pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
       health.ready(
           "pods-synced",
           pods::synced,
@@ -127,6 +130,7 @@ final class StandaloneProcess implements AutoCloseable {
       health.live(
           "metadata-api", listening::listening, "the metadata API's listening socket is closed");
       health.ready("metadata-api", listening::listening, "the metadata API is not listening");
+      identity = closeInReverse.push(new AwsIdentity(sts.issuer()::callerIdentity, timers, health));
       parts.readyTaint().ifPresent(StandaloneProcess::removeTaint);
     } catch (RuntimeException e) {
       close();
@@ -165,6 +169,16 @@ final class StandaloneProcess implements AutoCloseable {
 
   InetSocketAddress metadataAddress() {
     return metadataServer.address();
+  }
+
+  /** Podium's own AWS identity, asked of STS once the process serves. */
+  AwsIdentity identity() {
+    return identity;
+  }
+
+  /** How many pods the pod source knows now. */
+  int podCount() {
+    return pods.podCount();
   }
 
   /** Whether the process may receive pods: the interception rule, when managed, is in place. */

@@ -222,13 +222,14 @@ public final class StsEmulatorCommand implements Callable<Integer> {
   public Integer call() {
     logging.apply();
     Settings settings = settings();
+    new Listeners(spec).add("--listen", settings.listen()).check();
     PrintWriter out = spec.commandLine().getOut();
     StsEmulator emulator = emulator(settings);
     try {
       emulator.start(settings.listen());
     } catch (IOException e) {
       emulator.close();
-      spec.commandLine().getErr().println("podium sts-emulator: " + e.getMessage());
+      spec.commandLine().getErr().println("podium sts-emulator: " + e.getMessage() + " (--listen)");
       spec.commandLine().getErr().flush();
       return 1;
     }

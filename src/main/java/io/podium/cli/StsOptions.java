@@ -27,9 +27,14 @@ final class StsOptions {
       names = "--region",
       paramLabel = "REGION",
       description =
-          "AWS region whose STS endpoint issues the pods' credentials, e.g. eu-west-1. Required:"
-              + " Podium never guesses it from the environment (podium dev defaults it).")
+          "AWS region whose STS endpoint issues the pods' credentials, e.g. eu-west-1, or auto:"
+              + " the node's region, read once at start from its metadata service"
+              + " (--metadata-upstream; podium standalone only). Required: Podium never guesses it"
+              + " from the environment (podium dev defaults it).")
   String region;
+
+  /** The region {@code --region auto} found, once it has been asked. */
+  String discoveredRegion;
 
   @Option(
       names = "--sts-endpoint",
@@ -91,14 +96,27 @@ final class StsOptions {
       throw invalid(
           command,
           "Missing --region: give the AWS region whose STS endpoint Podium should call, e.g."
-              + " --region eu-west-1");
+              + " --region eu-west-1, or --region auto to read the node's");
     }
-    return build(region.strip());
+    return build(effectiveRegion());
+  }
+
+  /** Whether {@code --region auto} was given. */
+  boolean regionIsAuto() {
+    return AutoDiscovery.isAuto(region);
+  }
+
+  /** The region; for {@code auto} the one found, or a stand-in while options are checked. */
+  private String effectiveRegion() {
+    if (!regionIsAuto()) {
+      return region.strip();
+    }
+    return discoveredRegion != null ? discoveredRegion : "us-east-1";
   }
 
   /** The validated settings, with {@code defaultRegion} when {@code --region} is not given. */
   StsSettings settings(String defaultRegion) {
-    return build(region == null || region.isBlank() ? defaultRegion : region.strip());
+    return build(region == null || region.isBlank() ? defaultRegion : effectiveRegion());
   }
 
   private StsSettings build(String regionId) {

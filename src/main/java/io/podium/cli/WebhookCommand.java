@@ -156,6 +156,10 @@ final class WebhookCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     WebhookServer.Config config = config();
+    new Listeners(spec)
+        .add("--listen", config.listen())
+        .add("--metrics-listen", ops.listen())
+        .check();
     return new LongRunningCommand(spec, logging, ops)
         .run(
             (registry, health, resources) -> {

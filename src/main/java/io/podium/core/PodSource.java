@@ -19,6 +19,9 @@ public interface PodSource extends PodDirectory, AutoCloseable {
   /** Whether every pod has been listed. */
   boolean synced();
 
+  /** How many pods the source knows now (for the start-up line and metrics). */
+  int podCount();
+
   /**
    * Adds a listener, which first hears every current pod as {@link PodChangeListener#podUpserted},
    * then every change. Add listeners after {@link #start}, so that the pods replayed to them are

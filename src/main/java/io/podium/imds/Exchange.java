@@ -51,6 +51,7 @@ final class Exchange {
 
   private final ChannelHandlerContext ctx;
   private final MetadataMetrics metrics;
+  private final OncePerPod noRoleLogged;
   private final Duration responseTimeout;
   private final InetAddress caller;
   private final HttpMethod method;
@@ -69,9 +70,11 @@ final class Exchange {
       ChannelHandlerContext ctx,
       FullHttpRequest request,
       MetadataMetrics metrics,
+      OncePerPod noRoleLogged,
       Duration responseTimeout) {
     this.ctx = ctx;
     this.metrics = metrics;
+    this.noRoleLogged = noRoleLogged;
     this.responseTimeout = responseTimeout;
     this.startNanos = System.nanoTime();
     this.caller = callerOf(ctx.channel());
@@ -212,7 +215,16 @@ final class Exchange {
     switch (outcome) {
       case RoleOutcome.NoRole noRole -> {
         try (LogContext _ = LogContext.of(noRole.pod())) {
-          log.debug("Pod {} at {} has no role: 404", noRole.pod().qualifiedName(), caller);
+          // Once per pod at INFO: an SDK without credentials asks again on every lookup.
+          if (noRoleLogged.first(noRole.pod().uid())) {
+            log.info(
+                "Pod {} at {} has no role: 404 (it has no iam.amazonaws.com/role annotation and"
+                    + " there is no --default-role; logged once per pod)",
+                noRole.pod().qualifiedName(),
+                caller);
+          } else {
+            log.debug("Pod {} at {} has no role: 404", noRole.pod().qualifiedName(), caller);
+          }
         }
         respond(HttpResponseStatus.NOT_FOUND, HttpResponseStatus.NOT_FOUND.reasonPhrase());
       }

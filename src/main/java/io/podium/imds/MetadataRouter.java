@@ -32,6 +32,7 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final ImdsTokens tokens;
   private final boolean requireTokens;
   private final MetadataMetrics metrics;
+  private final OncePerPod noRoleLogged;
   private final Duration responseTimeout;
   private final int maxHeaderSize;
   private final int maxInitialLineLength;
@@ -40,7 +41,8 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
       Map<Route, RouteHandler> handlers,
       ImdsTokens tokens,
       MetadataSettings settings,
-      MetadataMetrics metrics) {
+      MetadataMetrics metrics,
+      OncePerPod noRoleLogged) {
     this.handlers = new EnumMap<>(handlers);
     for (Route route : Route.values()) {
       if (!this.handlers.containsKey(route)) {
@@ -50,6 +52,7 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
     this.tokens = tokens;
     this.requireTokens = settings.requireImdsv2();
     this.metrics = metrics;
+    this.noRoleLogged = noRoleLogged;
     this.responseTimeout = settings.responseTimeout();
     this.maxHeaderSize = settings.maxHeaderSize();
     this.maxInitialLineLength = settings.maxInitialLineLength();
@@ -57,7 +60,7 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    Exchange exchange = new Exchange(ctx, request, metrics, responseTimeout);
+    Exchange exchange = new Exchange(ctx, request, metrics, noRoleLogged, responseTimeout);
     try {
       route(exchange, request);
     } catch (RuntimeException e) {

@@ -101,6 +101,8 @@ public final class MetadataServer implements AutoCloseable {
                 HttpResponseStatus.NOT_FOUND,
                 Rejection.UNKNOWN_PATH,
                 "no such path under /latest/meta-data/iam/"));
+    // A node's pods, with room to spare: past it, pods without a role are told about again.
+    OncePerPod noRoleLogged = new OncePerPod(4096);
     RateLimitHandler rateLimit =
         settings.maxRequestsPerSecond() == 0
             ? null
@@ -112,6 +114,7 @@ public final class MetadataServer implements AutoCloseable {
                     nanoTime),
                 settings.maxRequestsPerSecond(),
                 metrics,
+                noRoleLogged,
                 settings.responseTimeout());
     ConnectionLimits connections =
         new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerSource());
@@ -121,7 +124,7 @@ public final class MetadataServer implements AutoCloseable {
         metrics,
         connections,
         rateLimit,
-        new MetadataRouter(handlers, tokens, settings, metrics));
+        new MetadataRouter(handlers, tokens, settings, metrics, noRoleLogged));
   }
 
   /**

@@ -20,13 +20,19 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
   private final SourceRateLimiter limiter;
   private final int perSecond;
   private final MetadataMetrics metrics;
+  private final OncePerPod noRoleLogged;
   private final Duration responseTimeout;
 
   RateLimitHandler(
-      SourceRateLimiter limiter, int perSecond, MetadataMetrics metrics, Duration responseTimeout) {
+      SourceRateLimiter limiter,
+      int perSecond,
+      MetadataMetrics metrics,
+      OncePerPod noRoleLogged,
+      Duration responseTimeout) {
     this.limiter = limiter;
     this.perSecond = perSecond;
     this.metrics = metrics;
+    this.noRoleLogged = noRoleLogged;
     this.responseTimeout = responseTimeout;
   }
 
@@ -38,7 +44,7 @@ final class RateLimitHandler extends ChannelInboundHandlerAdapter {
           caller == null ? SourceRateLimiter.Verdict.ALLOWED : limiter.tryAcquire(caller);
       if (verdict != SourceRateLimiter.Verdict.ALLOWED) {
         try {
-          Exchange exchange = new Exchange(ctx, request, metrics, responseTimeout);
+          Exchange exchange = new Exchange(ctx, request, metrics, noRoleLogged, responseTimeout);
           FullHttpResponse response =
               Exchange.response(
                   HttpResponseStatus.TOO_MANY_REQUESTS,

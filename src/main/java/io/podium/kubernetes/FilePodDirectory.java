@@ -132,6 +132,22 @@ public final class FilePodDirectory implements PodSource, ServiceAccountDirector
     }
   }
 
+  /**
+   * Reads and parses {@code file} as a directory would at start, so that a command can refuse a
+   * broken file before anything starts.
+   *
+   * @throws InvalidPodsFileException when the file cannot be read or parsed, naming the problem
+   */
+  public static void check(Path file) {
+    byte[] content;
+    try {
+      content = PodsFile.read(file);
+    } catch (IOException e) {
+      throw new InvalidPodsFileException(file, "cannot be read: " + describe(e), e);
+    }
+    new PodsFile(new KubernetesSerialization()).parse(file, content);
+  }
+
   /** Starts checking the file for changes; calling it again does nothing. */
   @Override
   public void start() {
@@ -156,6 +172,13 @@ public final class FilePodDirectory implements PodSource, ServiceAccountDirector
   public void addListener(PodChangeListener listener) {
     synchronized (lock) {
       listeners.add(listener, pods.values());
+    }
+  }
+
+  @Override
+  public int podCount() {
+    synchronized (lock) {
+      return pods.size();
     }
   }
 

@@ -250,6 +250,11 @@ public final class InformerPodDirectory implements PodSource {
   }
 
   @Override
+  public int podCount() {
+    return index.size();
+  }
+
+  @Override
   public void retell(PodChangeListener listener) {
     view.retell(listener);
   }

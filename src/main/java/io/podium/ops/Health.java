@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The liveness and readiness of one process, as named checks that its composition root adds while
@@ -35,7 +36,8 @@ public final class Health {
    * @param passing whether the condition holds now; called on every probe, so it must be cheap
    * @param whenFailing what it means when it does not, for the person reading the probe's body
    */
-  public record Check(Probe probe, String name, BooleanSupplier passing, String whenFailing) {}
+  public record Check(
+      Probe probe, String name, BooleanSupplier passing, Supplier<String> whenFailing) {}
 
   /** A probe's verdict: whether every check passed, and each check's own result. */
   public record Report(boolean passing, List<Result> results) {}
@@ -47,12 +49,17 @@ public final class Health {
 
   /** Adds a check that must pass for the process to be live. */
   public Health live(String name, BooleanSupplier passing, String whenFailing) {
-    checks.add(new Check(Probe.LIVE, name, passing, whenFailing));
+    checks.add(new Check(Probe.LIVE, name, passing, () -> whenFailing));
     return this;
   }
 
   /** Adds a check that must pass for the process to be ready. */
   public Health ready(String name, BooleanSupplier passing, String whenFailing) {
+    return ready(name, passing, () -> whenFailing);
+  }
+
+  /** Adds a check that must pass for the process to be ready, saying why it fails as it fails. */
+  public Health ready(String name, BooleanSupplier passing, Supplier<String> whenFailing) {
     checks.add(new Check(Probe.READY, name, passing, whenFailing));
     return this;
   }
@@ -72,9 +79,17 @@ public final class Health {
         passing = false;
       }
       all &= passing;
-      results.add(new Result(check.name(), passing, check.whenFailing()));
+      results.add(new Result(check.name(), passing, passing ? "" : whenFailing(check)));
     }
     return new Report(all, List.copyOf(results));
+  }
+
+  private static String whenFailing(Check check) {
+    try {
+      return check.whenFailing().get();
+    } catch (RuntimeException e) {
+      return "failing";
+    }
   }
 
   /**

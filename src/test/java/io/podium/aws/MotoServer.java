@@ -2,6 +2,7 @@ package io.podium.aws;
 
 import static org.awaitility.Awaitility.await;
 
+import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -53,6 +54,7 @@ public final class MotoServer implements AutoCloseable {
 
   /** Starts moto and waits until it accepts connections; retries if the port was taken. */
   public static MotoServer start() throws IOException {
+    SystemTools.requirePrograms("moto_server");
     return start(List.of("moto_server"));
   }
 

@@ -8,6 +8,7 @@ import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.ImdsClient;
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.PodiumProcess;
+import io.podium.testing.SystemTools;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,7 +185,7 @@ class AgentServerIT {
                       "AWS_EC2_METADATA_DISABLED",
                       "false"),
                   List.of(
-                      "/usr/bin/aws",
+                      SystemTools.awsCli().toString(),
                       "sts",
                       "get-caller-identity",
                       "--endpoint-url",

@@ -205,4 +205,13 @@ class CommandLineTest {
         .contains("--pods-file")
         .contains("--kubeconfig");
   }
+
+  @Test
+  void helpTellsEachCommandsOwnLogFormatDefault() {
+    String dev = run("dev", "--help").out().replaceAll("\\s+", " ");
+    String standalone = run("standalone", "--help").out().replaceAll("\\s+", " ");
+
+    assertThat(dev).contains("or text (default: text)").doesNotContain("per line, the default");
+    assertThat(standalone).contains("or text (default: json)");
+  }
 }

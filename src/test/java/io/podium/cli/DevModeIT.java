@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.PodiumProcess;
 import io.podium.testing.Scrape;
+import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,7 +89,7 @@ class DevModeIT {
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT",
                 "http://127.0.0.1:" + imdsPort + "/"),
             List.of(
-                "/usr/bin/aws",
+                SystemTools.awsCli().toString(),
                 "sts",
                 "get-caller-identity",
                 "--endpoint-url",
@@ -100,6 +101,15 @@ class DevModeIT {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains(DEV_WEB_ARN);
+  }
+
+  @Test
+  void startUpLineSaysWhatItReadAndAsWhomItCallsSts() {
+    assertThat(podium.stdout())
+        .contains("pods from " + podsFile + " (")
+        .containsPattern("\\(\\d+ pods\\)")
+        .contains("region us-east-1")
+        .contains("as arn:aws:");
   }
 
   @Test

@@ -54,7 +54,7 @@ class InterceptionOptionsTest {
     Run dev = run("dev", "--iptables", "--host-ip", "10.0.0.1", "--host-interface", "cni0");
 
     assertThat(dev.exitCode()).isEqualTo(2);
-    assertThat(dev.err()).contains("Unknown option");
+    assertThat(dev.err()).contains("unknown option --iptables", "unknown option --host-ip");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.podium.testing.ImdsClient;
 import io.podium.testing.IsolatedProcess;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.PodiumProcess;
+import io.podium.testing.SystemTools;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -139,7 +140,7 @@ class KubernetesAgentServerIT {
                   "AWS_EC2_METADATA_DISABLED",
                   "false"),
               List.of(
-                  "/usr/bin/aws",
+                  SystemTools.awsCli().toString(),
                   "sts",
                   "get-caller-identity",
                   "--endpoint-url",

@@ -13,6 +13,7 @@ import io.podium.testing.IsolatedProcess;
 import io.podium.testing.KubernetesApiMock;
 import io.podium.testing.PodiumProcess;
 import io.podium.testing.Scrape;
+import io.podium.testing.SystemTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,7 +199,7 @@ class KubernetesStandaloneIT {
                 "AWS_EC2_METADATA_SERVICE_ENDPOINT",
                 "http://127.0.0.1:" + imdsPort + "/"),
             List.of(
-                "/usr/bin/aws",
+                SystemTools.awsCli().toString(),
                 "sts",
                 "get-caller-identity",
                 "--endpoint-url",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podium.core.broker.Credentials;
 import io.podium.testing.LogCapture;
+import io.podium.testing.SystemTools;
 import io.podium.testing.TestPods;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -153,7 +154,7 @@ class BotocoreImdsIT {
   private Process start(String mode) throws IOException {
     String endpoint = "http://127.0.0.1:" + imds.server.port();
     ProcessBuilder builder =
-        new ProcessBuilder("python3", script().toString(), mode, endpoint)
+        new ProcessBuilder(SystemTools.python("botocore"), script().toString(), mode, endpoint)
             .redirectError(home.resolve("python-stderr.txt").toFile());
     Map<String, String> env = builder.environment();
     String path = env.get("PATH");

@@ -220,6 +220,21 @@ class CredentialRoutesTest {
   }
 
   @Test
+  void logsAPodWithoutARoleOncePerPod() {
+    imds.callers.noRole("10.0.0.7", TestPods.running("team-c", "batch").withIp("10.0.0.7").build());
+    Connection pod = imds.connect("10.0.0.7");
+
+    pod.get(LIST);
+    pod.get(LIST);
+    pod.get("/latest/meta-data/iam/info");
+
+    assertThat(AgentLogs.lines(logs))
+        .singleElement()
+        .asString()
+        .contains("team-c/batch", "10.0.0.7", "has no role: 404", "iam.amazonaws.com/role");
+  }
+
+  @Test
   void answers403WithTheReasonWhenRefused() {
     imds.callers.refuse(
         "10.0.0.8",

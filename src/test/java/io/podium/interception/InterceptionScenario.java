@@ -2,10 +2,10 @@ package io.podium.interception;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podium.stsemulator.BootstrapCredentials;
 import io.podium.testing.PodiumProcess;
+import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -41,7 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * firewall backend.
  *
  * <p>Needs root, iproute2, iptables, nftables, conntrack, the AWS CLI v2, boto3, node with {@code
- * npm ci} run in src/test/js: CI has them all (.ci/run). Skipped only when not root.
+ * npm ci} run in src/test/js: CI has them all (.ci/run). A missing tool fails with its install
+ * line; without root the tests follow {@code -Dpodium.interception} ({@link
+ * SystemTools#requireRoot}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -109,9 +111,11 @@ abstract class InterceptionScenario {
 
   @BeforeAll
   void buildTheNode() throws IOException {
-    assumeTrue(
-        ProcessHandle.current().info().user().map("root"::equals).orElse(false),
-        "network namespaces and firewall rules need root (CI runs as root)");
+    SystemTools.requireRoot(
+        getClass().getSimpleName(), "network namespaces and firewall rules on a node of its own");
+    SystemTools.requirePrograms("ip", "iptables", "nft", "conntrack", "node");
+    SystemTools.awsCli();
+    SystemTools.python("boto3");
     workDir = Files.createTempDirectory("podium-" + label() + "-");
     lab = NetworkLab.create(label());
     prepareNodeFirewall(lab.node());

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.podium.aws.MotoServer;
 import io.podium.cli.PodiumCommand;
 import io.podium.testing.MutableClock;
+import io.podium.testing.SystemTools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -74,7 +75,7 @@ class OidcPublishMotoIT {
   @BeforeAll
   static void startMoto() throws Exception {
     Path script = Path.of(OidcPublishMotoIT.class.getResource("/oidc/moto_server_oidc.py").toURI());
-    moto = MotoServer.start(List.of("python3", script.toString()));
+    moto = MotoServer.start(List.of(SystemTools.python("moto"), script.toString()));
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package io.podium.stsemulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.podium.cli.PodiumCommand;
@@ -10,10 +9,10 @@ import io.podium.oidc.IssuerUrl;
 import io.podium.oidc.ServiceAccountTokenMinter;
 import io.podium.oidc.TestKeys;
 import io.podium.testing.IsolatedProcess;
+import io.podium.testing.SystemTools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -23,7 +22,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,14 +261,6 @@ class OidcWebIdentityIT {
   }
 
   private static String pythonWithBotocore() throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder("python3", "-c", "import botocore, sys; print(sys.executable)")
-            .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = process.waitFor(30, TimeUnit.SECONDS);
-    assumeTrue(done && process.exitValue() == 0, "python3 with botocore: " + output);
-    return output.strip();
+    return SystemTools.python("botocore");
   }
 }

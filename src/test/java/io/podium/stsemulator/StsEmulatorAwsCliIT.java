@@ -1,11 +1,10 @@
 package io.podium.stsemulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podium.testing.IsolatedProcess;
+import io.podium.testing.SystemTools;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ class StsEmulatorAwsCliIT {
 
   @BeforeAll
   static void requireTheCli() {
-    assumeTrue(
-        Files.isExecutable(AWS_CLI), "the AWS CLI v2 (Debian package awscli) is not installed");
+    SystemTools.awsCli();
   }
 
   @BeforeEach

@@ -1,18 +1,16 @@
 package io.podium.stsemulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podium.testing.IsolatedProcess;
+import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,16 +33,7 @@ class StsEmulatorBotocoreIT {
   /** The interpreter that can import botocore, found once with the ordinary PATH. */
   @BeforeAll
   static void findPythonWithBotocore() throws IOException, InterruptedException {
-    ProcessBuilder builder =
-        new ProcessBuilder("python3", "-c", "import botocore, sys; print(sys.executable)")
-            .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = process.waitFor(30, TimeUnit.SECONDS);
-    assumeTrue(
-        done && process.exitValue() == 0, "python3 with botocore is not available: " + output);
-    python = output.strip();
+    python = SystemTools.python("botocore");
   }
 
   @BeforeEach

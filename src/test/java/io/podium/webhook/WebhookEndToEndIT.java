@@ -1,7 +1,6 @@
 package io.podium.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.podium.stsemulator.StsEmulator;
 import io.podium.testing.IsolatedProcess;
+import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -239,15 +238,6 @@ class WebhookEndToEndIT {
 
   /** The interpreter that can import botocore, found with the ordinary PATH. */
   private static String pythonWithBotocore() throws IOException, InterruptedException {
-    ProcessBuilder builder =
-        new ProcessBuilder("python3", "-c", "import botocore, sys; print(sys.executable)")
-            .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = process.waitFor(30, TimeUnit.SECONDS);
-    assumeTrue(
-        done && process.exitValue() == 0, "python3 with botocore is not available: " + output);
-    return output.strip();
+    return SystemTools.python("botocore");
   }
 }
