@@ -3,6 +3,7 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podium.core.PodClaims;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
@@ -58,6 +59,8 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
+  @Mixin ContainerCredentialsOptions containerCredentials;
+  @Mixin ServiceAccountKeyOptions serviceAccountKeys;
   @Mixin InterceptionOptions interception;
   @Mixin OpsOptions ops;
 
@@ -77,7 +80,11 @@ final class StandaloneCommand implements Callable<Integer> {
                   resources.push(DefaultCredentialsProvider.builder().build());
               StandaloneProcess process =
                   resources.push(StandaloneProcess.start(config, parts, base, registry, health));
-              return "podium standalone: metadata API on " + process.metadataAddress();
+              return "podium standalone: metadata API on "
+                  + process.metadataAddress()
+                  + (process.containerCredentialsAddresses().isEmpty()
+                      ? ""
+                      : ", container credentials on " + process.containerCredentialsAddresses());
             });
   }
 
@@ -86,13 +93,32 @@ final class StandaloneCommand implements Callable<Integer> {
     boolean chained = stsSettings.chained();
     var metadataSettings = metadata.settings(stsSettings.region().id());
     checkPodSource();
+    Optional<String> node = podsFile == null ? Optional.of(kubernetes.node()) : Optional.empty();
+    Optional<StandaloneProcess.ContainerCredentials> endpoint =
+        containerCredentials
+            .settings(metadataSettings)
+            .map(
+                settings ->
+                    new StandaloneProcess.ContainerCredentials(
+                        settings, new PodClaims.Checks(containerCredentials.checkIp, node)));
+    if (endpoint.isPresent()) {
+      serviceAccountKeys.validate();
+      if (podsFile != null && !serviceAccountKeys.fromFiles()) {
+        throw invalid(
+            spec,
+            "with --pods-file the container-credentials endpoint needs the keys that sign pods'"
+                + " tokens: give --service-account-key-file, or --container-credentials-listen"
+                + " none");
+      }
+    }
     return new StandaloneProcess.Config(
         credentials.roleDecider(chained),
         credentials.brokerSettings(chained),
         credentials.stsWait(),
         stsSettings,
         metadataSettings,
-        interception.settings(metadataSettings.listen()));
+        interception.settings(metadataSettings.listen()),
+        endpoint);
   }
 
   /** Exactly one pod source: the pods file, or the cluster, with what it needs. */
@@ -111,6 +137,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   /** The pod source, checked before: opens the cluster's client onto {@code resources}. */
   private StandaloneProcess.Parts parts(StandaloneProcess.Config config, CloseStack resources) {
+    boolean endpoint = config.containerCredentials().isPresent();
     if (podsFile != null) {
       return new StandaloneProcess.Parts(
           PodSourceFactory.file(
@@ -118,7 +145,15 @@ final class StandaloneCommand implements Callable<Integer> {
               credentials.baseArn(),
               // Callers from the addresses the rule sends pods to are the node itself: 403.
               config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of())),
-          Optional.empty());
+          Optional.empty(),
+          endpoint
+              ? Optional.of(
+                  new SigningKeySupply.Read(
+                      serviceAccountKeys.fileReader(),
+                      serviceAccountKeys.describe(null),
+                      serviceAccountKeys.refresh))
+              : Optional.empty(),
+          List.of());
     }
     String node = kubernetes.node();
     KubernetesClient client = resources.push(kubernetes.client());
@@ -128,6 +163,14 @@ final class StandaloneCommand implements Callable<Integer> {
             new InformerPodDirectory.Settings(
                 node, credentials.baseArn(), kubernetes.podWait(), kubernetes.syncTimeout()),
             node),
-        kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)));
+        kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)),
+        endpoint
+            ? Optional.of(
+                new SigningKeySupply.Read(
+                    serviceAccountKeys.reader(client),
+                    serviceAccountKeys.describe(client),
+                    serviceAccountKeys.refresh))
+            : Optional.empty(),
+        List.of());
   }
 }
