@@ -215,6 +215,7 @@ final class ServerLink {
         case HELLO -> {
           replica = event.getHello().getReplica();
           view.minRemaining(Duration.ofSeconds(event.getHello().getMinRemainingSeconds()));
+          view.node(event.getHello().getNode());
           log.info(
               "Connected to server {} (replica {}, protocol {}, version {}) as node {}",
               name,
@@ -226,6 +227,7 @@ final class ServerLink {
         case POD -> view.podUpserted(ServerLink.this, event.getPod());
         case POD_REMOVED -> view.podRemoved(ServerLink.this, event.getPodRemoved().getUid());
         case CREDENTIALS -> view.credentialsArrived(event.getCredentials());
+        case SERVICE_ACCOUNT_KEYS -> view.serviceAccountKeys(event.getServiceAccountKeys());
         case SYNCED -> {
           synchronized (ServerLink.this) {
             backoff.reset();

@@ -36,7 +36,7 @@ final class ContainerCredentialsOptions {
           "Where the container-credentials endpoint (GET /v1/credentials, EKS Pod Identity's"
               + " protocol) listens; repeatable or comma-separated (default: ${DEFAULT-VALUE}, the"
               + " addresses of AWS_CONTAINER_CREDENTIALS_FULL_URI that the webhook's pod identity"
-              + " mode injects; --iptables puts them on a link of the node). none turns it off.")
+              + " mode injects; on a node, the rule installation puts them on a link first). none turns it off.")
   List<String> listen = new ArrayList<>();
 
   @Option(

@@ -188,12 +188,14 @@ final class ServerCommand implements Callable<Integer> {
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
+  @Mixin ServiceAccountKeyOptions serviceAccountKeys;
   @Mixin OpsOptions ops;
 
   @Override
   public Integer call() throws Exception {
     logging.apply();
     ServerProcess.Config config = config();
+    serviceAccountKeys.validate();
     // The API server is needed for the cluster pod source, token authentication and leases;
     // the pods file with certificate authentication runs without one.
     Optional<KubernetesOptions> cluster =
@@ -219,7 +221,8 @@ final class ServerCommand implements Callable<Integer> {
                   new ServerProcess.Parts(
                       pods,
                       authenticator(kubernetes),
-                      ownership(kubernetes, config.replicaId(), resources));
+                      ownership(kubernetes, config.replicaId(), resources),
+                      signingKeys(kubernetes));
               DefaultCredentialsProvider base =
                   resources.push(DefaultCredentialsProvider.builder().build());
               ServerProcess process =
@@ -228,6 +231,21 @@ final class ServerCommand implements Callable<Integer> {
                           config, parts, base, registry, Clock.systemUTC(), health));
               return "podium server " + config.replicaId() + ": agent API on " + process.address();
             });
+  }
+
+  /**
+   * Where the agents' token-verifying keys come from: the key files when given, else the API
+   * server; nothing with a pods file and no key files.
+   */
+  private Optional<SigningKeySupply.Read> signingKeys(KubernetesClient kubernetes) {
+    if (!serviceAccountKeys.fromFiles() && kubernetes == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SigningKeySupply.Read(
+            serviceAccountKeys.reader(kubernetes),
+            serviceAccountKeys.describe(kubernetes),
+            serviceAccountKeys.refresh));
   }
 
   /** The cluster's client settings, checked: the same rules as podium standalone's. */

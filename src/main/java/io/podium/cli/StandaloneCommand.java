@@ -68,7 +68,11 @@ final class StandaloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     if (interception.runsOnce()) {
-      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+      return RulesOnce.run(
+          interception,
+          metadata.settings(null).listen(),
+          containerCredentials.listenAddresses(),
+          spec.commandLine());
     }
     StandaloneProcess.Config config = config();
     credentials.warnIfNamespacesUnrestricted();
@@ -93,6 +97,17 @@ final class StandaloneCommand implements Callable<Integer> {
     boolean chained = stsSettings.chained();
     var metadataSettings = metadata.settings(stsSettings.region().id());
     checkPodSource();
+    var decider = credentials.roleDecider(chained);
+    var broker = credentials.brokerSettings(chained);
+    var stsWait = credentials.stsWait();
+    var rules =
+        interception
+            .settings(metadataSettings.listen())
+            .map(
+                settings ->
+                    settings.withEndpointLink(
+                        interception.endpointLink(containerCredentials.listenAddresses())));
+    // The endpoint's checks last: its hint about the keys must not hide a mistake named above.
     Optional<String> node = podsFile == null ? Optional.of(kubernetes.node()) : Optional.empty();
     Optional<StandaloneProcess.ContainerCredentials> endpoint =
         containerCredentials
@@ -112,13 +127,7 @@ final class StandaloneCommand implements Callable<Integer> {
       }
     }
     return new StandaloneProcess.Config(
-        credentials.roleDecider(chained),
-        credentials.brokerSettings(chained),
-        credentials.stsWait(),
-        stsSettings,
-        metadataSettings,
-        interception.settings(metadataSettings.listen()),
-        endpoint);
+        decider, broker, stsWait, stsSettings, metadataSettings, rules, endpoint);
   }
 
   /** Exactly one pod source: the pods file, or the cluster, with what it needs. */

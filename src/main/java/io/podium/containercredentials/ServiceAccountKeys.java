@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The cluster's service-account signing keys and issuers that tokens are verified against, replaced
@@ -36,6 +37,7 @@ public final class ServiceAccountKeys {
 
   private volatile Snapshot current;
   private volatile Runnable refreshSoon = () -> {};
+  private volatile Consumer<Snapshot> replaced = snapshot -> {};
 
   /** Keys known from the start (dev mode, tests). */
   public static ServiceAccountKeys of(List<JWK> keys, Set<String> issuers) {
@@ -63,7 +65,37 @@ public final class ServiceAccountKeys {
       return false;
     }
     current = new Snapshot(set, issuers, before == null ? 1 : before.generation() + 1);
+    replaced.accept(current);
     return true;
+  }
+
+  /**
+   * Parses {@code jwks} (a JWKS document, as the servers send it to agents) and puts it in force.
+   *
+   * @throws IllegalArgumentException when it is not a JWKS
+   */
+  public boolean replace(String jwks, Set<String> issuers) {
+    try {
+      return replace(JWKSet.parse(jwks).getKeys(), issuers);
+    } catch (java.text.ParseException e) {
+      throw new IllegalArgumentException("not a JWKS document: " + e.getMessage(), e);
+    }
+  }
+
+  /** The keys as a public JWKS document, for the servers to send to their agents. */
+  public static String jwks(Snapshot snapshot) {
+    return snapshot.keys().toPublicJWKSet().toString();
+  }
+
+  /**
+   * Calls {@code listener} (on the thread that replaces them) each time new keys are put in force,
+   * and at once when some are already.
+   */
+  public synchronized void onReplaced(Consumer<Snapshot> listener) {
+    replaced = listener;
+    if (current != null) {
+      listener.accept(current);
+    }
   }
 
   /** Who to ask when a token names a key not in force (a rotation the source has not shown yet). */

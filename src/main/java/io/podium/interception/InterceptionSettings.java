@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param port the metadata API's port ({@code --imds-listen})
  * @param backend {@code --iptables-backend}
  * @param checkInterval {@code --rule-check-interval}: how often the rule is checked and repaired
+ * @param endpointLink the container-credentials addresses to put on a link of the node before the
+ *     rule goes in; empty when that endpoint is off or listens elsewhere
  */
 public record InterceptionSettings(
     List<InterfaceMatch> interfaces,
@@ -28,9 +30,27 @@ public record InterceptionSettings(
     Optional<Inet6Address> hostIp6,
     int port,
     BackendChoice backend,
-    Duration checkInterval) {
+    Duration checkInterval,
+    Optional<EndpointLink.Settings> endpointLink) {
 
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
+
+  /** Settings with no link for the container-credentials addresses. */
+  public InterceptionSettings(
+      List<InterfaceMatch> interfaces,
+      Inet4Address hostIp,
+      Optional<Inet6Address> hostIp6,
+      int port,
+      BackendChoice backend,
+      Duration checkInterval) {
+    this(interfaces, hostIp, hostIp6, port, backend, checkInterval, Optional.empty());
+  }
+
+  /** These settings, also putting the container-credentials addresses on a link. */
+  public InterceptionSettings withEndpointLink(Optional<EndpointLink.Settings> link) {
+    return new InterceptionSettings(
+        interfaces, hostIp, hostIp6, port, backend, checkInterval, link);
+  }
 
   public InterceptionSettings {
     interfaces = List.copyOf(interfaces);
