@@ -88,6 +88,11 @@ final class CredentialsExchange {
     return caller;
   }
 
+  /** The caller as logs show it: the bare address. */
+  private String callerText() {
+    return caller == null ? "(no IP)" : caller.getHostAddress();
+  }
+
   /** The address the connection arrived on (one of the bound addresses). */
   InetSocketAddress local() {
     return local;
@@ -157,7 +162,7 @@ final class CredentialsExchange {
             "Answered {} {} from {} with {}: {}",
             method,
             forLog(target),
-            caller,
+            callerText(),
             outcome.status(),
             detail);
       } else {
@@ -165,7 +170,7 @@ final class CredentialsExchange {
             "Refused {} {} from {} with {} ({}): {}",
             method,
             forLog(target),
-            caller,
+            callerText(),
             outcome.status(),
             outcome.label(),
             detail);
@@ -181,7 +186,7 @@ final class CredentialsExchange {
     }
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    log.warn("Failed to answer {} {} from {}", method, forLog(target), caller, cause);
+    log.warn("Failed to answer {} {} from {}", method, forLog(target), callerText(), cause);
     send(
         Outcome.INTERNAL_ERROR,
         error(Outcome.INTERNAL_ERROR, "the container-credentials endpoint failed; see its log"),
