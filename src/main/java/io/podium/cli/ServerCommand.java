@@ -47,6 +47,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
           + " its client certificate) with their credentials. Podium's own AWS credentials come"
           + " from the SDK's default chain (IRSA token, instance role or environment). Run two or"
           + " more replicas behind a headless service; see docs/server.md.",
+      "",
+      "It also reads the cluster's service-account signing keys (from the API server, or"
+          + " --service-account-key-file) and sends them to the agents, whose container-credentials"
+          + " endpoints verify pods' tokens with them (docs/container-credentials.md).",
       ""
     },
     optionListHeading = "%nOptions:%n")

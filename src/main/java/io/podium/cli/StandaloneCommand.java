@@ -36,6 +36,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
           + " permits it. Credentials are fetched from STS as soon as a pod appears and refreshed"
           + " before they age. Podium's own AWS credentials come from the SDK's default chain.",
       "",
+      "The same roles are served on the container-credentials endpoint (EKS Pod Identity's"
+          + " protocol, GET /v1/credentials on --container-credentials-listen) to pods that"
+          + " present their service-account token, verified with the cluster's signing keys; see"
+          + " docs/container-credentials.md.",
+      "",
       "Pods come from the cluster's API server (in-cluster configuration, a kubeconfig, or"
           + " --kubeconfig), watching only the pods of --node; or, instead, from --pods-file.",
       ""
