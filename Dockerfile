@@ -3,9 +3,9 @@
 #
 #   docker buildx build --allow security.insecure -t podium .
 #
-# The build stage runs exactly CI's command (.ci/run: ./mvnw -B -ntp verify), tests included; its
-# interception tests build network namespaces and need CAP_NET_ADMIN, hence the insecure
-# entitlement on that one step (DockerfileTest keeps this file and .ci/run in step).
+# The build stage runs exactly CI's command (.ci/run: ./mvnw -B -ntp verify
+# -Dpodium.interception=require), tests included; its interception tests build network namespaces
+# and need CAP_NET_ADMIN, hence the insecure entitlement on that one step (DockerfileTest keeps this file and .ci/run in step).
 
 FROM eclipse-temurin:25-jdk-noble AS build
 # What the tests need, as .ci/run installs it: the AWS CLI v2, firewall tools for the interception
@@ -23,7 +23,7 @@ RUN npm ci --prefix src/test/js --no-audit --no-fund
 ENV AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \
     AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9 \
     AWS_CONFIG_FILE=/nonexistent/aws-config AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-credentials
-RUN --security=insecure ./mvnw -B -ntp verify
+RUN --security=insecure ./mvnw -B -ntp verify -Dpodium.interception=require
 
 # The runtime: a JRE 25 and the node's firewall tools (iptables-legacy and iptables-nft, nft,
 # conntrack) for the agent's and standalone's interception rule; nothing else.

@@ -186,7 +186,7 @@ standalone_command() {
     --sts-endpoint "http://127.0.0.1:$STS_PORT" \
     --role-base-arn arn:aws:iam::123456789012:role/ --metadata-upstream none \
     --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" --max-requests-per-second 0 \
-    --metrics-listen "127.0.0.1:$(free_port)"
+    --container-credentials-listen none --metrics-listen "127.0.0.1:$(free_port)"
 }
 
 # java_pid PID — the JVM's PID for a process started with start_bg (`env … java` execs, so it is
@@ -238,5 +238,6 @@ agent_command() {
     --tls-cert "$BENCH_WORK/certs/agent-bench-node.crt" \
     --tls-key "$BENCH_WORK/certs/agent-bench-node.key" --tls-ca "$BENCH_WORK/certs/ca.crt" \
     --metadata-upstream none --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" \
-    --max-requests-per-second 0 --metrics-listen "127.0.0.1:$(free_port)"
+    --max-requests-per-second 0 --container-credentials-listen none \
+    --metrics-listen "127.0.0.1:$(free_port)"
 }

@@ -45,13 +45,15 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def wrk(url, seconds, keepalive, pid=None):
+def wrk(url, seconds, keepalive, pid=None, headers=()):
     """Maximum throughput: wrk -t1 -c8 for `seconds`; returns wrk-report.lua's JSON, plus the
     server's CPU microseconds per request when its pid is known."""
     before = cpu_seconds(pid)
     command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", "-s", WRK_SCRIPT]
     if not keepalive:
         command += ["-H", "Connection: close"]
+    for header in headers:
+        command += ["-H", header]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     report = json.loads(output.strip().splitlines()[-1])
     if pid is not None:
@@ -99,12 +101,14 @@ def interpolated_percentile(sorted_values, fraction, step):
     return sorted_values[-1]
 
 
-def hey(url, requests, keepalive):
+def hey(url, requests, keepalive, headers=()):
     """Latency at the fixed rate: hey -c 4 -q 500 -n REQUESTS -o csv; percentiles in ms."""
     command = ["hey", "-c", str(HEY_WORKERS), "-q", str(HEY_RATE_PER_WORKER), "-n", str(requests),
                "-o", "csv"]
     if not keepalive:
         command.append("-disable-keepalive")
+    for header in headers:
+        command += ["-H", header]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     rows = list(csv.DictReader(io.StringIO(output)))
     statuses = {}
@@ -137,10 +141,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", action="append", required=True, help="NAME=URL, baseline first")
     parser.add_argument("--pid", action="append", default=[], help="NAME=PID of a target's server")
+    parser.add_argument("--header", action="append", default=[],
+                        help="NAME=HEADER: a request header for a target (e.g. Authorization: ...)")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
     targets = [tuple(t.split("=", 1)) for t in args.target]
     pids = {name: int(pid) for name, pid in (p.split("=", 1) for p in args.pid)}
+    headers = {}
+    for name, header in (h.split("=", 1) for h in args.header):
+        headers.setdefault(name, []).append(header)
     baseline = targets[0][0]
 
     if args.smoke:
@@ -157,8 +166,8 @@ def main():
 
     for name, url in targets:
         log(f"warm-up {name}: wrk {warmup_s}s keep-alive, {warmup_s}s new connections")
-        wrk(url, warmup_s, True)
-        wrk(url, warmup_s, False)
+        wrk(url, warmup_s, True, headers=headers.get(name, ()))
+        wrk(url, warmup_s, False, headers=headers.get(name, ()))
 
     modes = (("keepalive", True), ("new_connection", False))
     runs = {name: {mode: {"wrk": [], "hey": []} for mode, _ in modes} for name, _ in targets}
@@ -166,7 +175,7 @@ def main():
         for round_number in range(wrk_rounds):
             order = targets if round_number % 2 == 0 else list(reversed(targets))
             for name, url in order:
-                report = wrk(url, wrk_s, keepalive, pids.get(name))
+                report = wrk(url, wrk_s, keepalive, pids.get(name), headers.get(name, ()))
                 runs[name][mode]["wrk"].append(report)
                 cpu = report.get("server_cpu_us_per_request")
                 log(f"wrk {mode:14} round {round_number + 1:2} {name:16} "
@@ -174,7 +183,7 @@ def main():
         for round_number in range(hey_rounds):
             order = targets if round_number % 2 == 0 else list(reversed(targets))
             for name, url in order:
-                report = hey(url, hey_requests, keepalive)
+                report = hey(url, hey_requests, keepalive, headers.get(name, ()))
                 runs[name][mode]["hey"].append(report)
                 latency = report["latency_ms"]
                 log(f"hey {mode:14} round {round_number + 1:2} {name:16} p50 {latency['p50']:.3f} ms"

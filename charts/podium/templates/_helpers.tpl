@@ -58,12 +58,23 @@ app.kubernetes.io/component: {{ .component }}
 - --host-ip=$(HOST_IP)
 - --iptables-backend={{ .Values.interception.backend }}
 - --imds-listen=0.0.0.0:{{ .Values.metadata.port }}
+{{- if .Values.containerCredentials.enabled }}
+- --container-credentials-listen={{ join "," .Values.containerCredentials.listen }}
+- --container-credentials-link={{ .Values.containerCredentials.link }}
+{{- else }}
+- --container-credentials-listen=none
+{{- end }}
 {{- end -}}
 
 {{/* The metadata API, logs and the operations endpoint of a node component. */}}
 {{- define "podium.nodeArgs" -}}
 {{- if not .Values.interception.enabled }}
 - --imds-listen=0.0.0.0:{{ .Values.metadata.port }}
+{{- /* Without the init container nobody puts the endpoint's addresses on the node. */}}
+- --container-credentials-listen=none
+{{- else if .Values.containerCredentials.enabled }}
+- --container-credentials-audience={{ .Values.containerCredentials.audience }}
+- --container-credentials-check-ip={{ .Values.containerCredentials.checkIp }}
 {{- end }}
 {{- if .Values.metadata.requireImdsv2 }}
 - --require-imdsv2

@@ -67,8 +67,12 @@ class ArchitectureTest {
     // others.
     MAY_USE.put("io.podium.webhook", List.of(CORE));
     MAY_USE.put("io.podium.oidc", List.of(CORE));
-    // Planned: the container-credentials endpoint (EKS Pod Identity's protocol). An adapter too.
-    MAY_USE.put("io.podium.containercredentials", List.of(CORE));
+    // The container-credentials endpoint (EKS Pod Identity's protocol): an adapter like the
+    // metadata API, which it stands beside on every node. It uses imds for the pieces both
+    // endpoints must share rather than copy: the connection guards (caps, timeouts, one request at
+    // a time, the per-source rate limiter), the audit trail, and the credentials documents the
+    // broker renders once per refresh for both.
+    MAY_USE.put("io.podium.containercredentials", List.of(CORE, "io.podium.imds"));
     // The composition roots wire everything.
     MAY_USE.put("io.podium.cli", List.of("io.podium.."));
   }

@@ -11,6 +11,9 @@ import io.podium.agent.ServerAddress;
 import io.podium.agent.ServerConnections;
 import io.podium.aws.StsCredentialIssuer;
 import io.podium.aws.StsSettings;
+import io.podium.containercredentials.ContainerCredentialsServer;
+import io.podium.containercredentials.ContainerCredentialsSettings;
+import io.podium.containercredentials.ServiceAccountKeys;
 import io.podium.core.CallerCredentials;
 import io.podium.core.CredentialOutcome;
 import io.podium.core.RoleOutcome;
@@ -198,9 +201,21 @@ class MetricsDocumentationTest {
             clock,
             timers,
             registry);
+    // Built, never started: it only registers its metrics.
+    ContainerCredentialsServer containerCredentials =
+        new ContainerCredentialsServer(
+            new ContainerCredentialsSettings(
+                List.of(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0)),
+                ContainerCredentialsSettings.DEFAULT_AUDIENCE,
+                MetadataSettings.builder().build()),
+            new ServiceAccountKeys(),
+            (claim, caller) -> new java.util.concurrent.CompletableFuture<>(),
+            registry,
+            clock);
     try {
       return registry.scrape().stream().map(MetricsDocumentationTest::exportedName).toList();
     } finally {
+      containerCredentials.close();
       rules.close();
       agent.close();
       accountEvents.close();

@@ -11,6 +11,7 @@ import io.podium.imds.ImdsDocuments;
 import io.podium.imds.ImdsRenderer;
 import io.podium.wire.WireCodec;
 import io.podium.wire.v1.PodState;
+import io.podium.wire.v1.ServiceAccountKeys;
 import io.podium.wire.v1.SessionCredentials;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +64,14 @@ final class NodeView {
   private final Map<Object, Set<String>> heldBy = new HashMap<>();
   private final Set<Object> synced = new HashSet<>();
 
+  private final Map<String, List<CompletableFuture<Optional<Entry>>>> waitingForPod =
+      new ConcurrentHashMap<>();
+
   private volatile boolean everSynced;
   private volatile Duration minRemaining;
+  private volatile String node;
+  private volatile ServiceAccountKeys keys;
+  private volatile Consumer<ServiceAccountKeys> keysListener = keys -> {};
 
   NodeView(Clock clock, ImdsRenderer renderer, Duration minRemaining) {
     this.clock = clock;
@@ -101,6 +109,49 @@ final class NodeView {
 
   Optional<Entry> entry(String uid) {
     return Optional.ofNullable(pods.get(uid));
+  }
+
+  /** The node the servers authenticated this agent as; empty before a hello arrived. */
+  Optional<String> node() {
+    return Optional.ofNullable(node);
+  }
+
+  /**
+   * Completes with the pod of {@code uid} once a server sends it (the caller bounds the wait), at
+   * once when it is known.
+   */
+  CompletableFuture<Optional<Entry>> awaitPod(String uid) {
+    CompletableFuture<Optional<Entry>> future = new CompletableFuture<>();
+    waitingForPod.compute(
+        uid,
+        (k, list) -> {
+          List<CompletableFuture<Optional<Entry>>> updated =
+              list == null ? new ArrayList<>() : list;
+          updated.add(future);
+          return updated;
+        });
+    future.whenComplete(
+        (entry, failure) ->
+            waitingForPod.computeIfPresent(
+                uid,
+                (k, list) -> {
+                  list.remove(future);
+                  return list.isEmpty() ? null : list;
+                }));
+    Entry now = pods.get(uid);
+    if (now != null) {
+      future.complete(Optional.of(now));
+    }
+    return future;
+  }
+
+  /** Who hears the service-account signing keys the servers send (the last one set). */
+  void onServiceAccountKeys(Consumer<ServiceAccountKeys> listener) {
+    keysListener = listener;
+    ServiceAccountKeys known = keys;
+    if (known != null) {
+      listener.accept(known);
+    }
   }
 
   Optional<CachedCredentials<ImdsDocuments>> credentials(String sessionKey) {
@@ -149,6 +200,25 @@ final class NodeView {
     synced.remove(link);
   }
 
+  synchronized void node(String authenticatedAs) {
+    if (authenticatedAs != null && !authenticatedAs.isEmpty()) {
+      node = authenticatedAs;
+    }
+  }
+
+  /** Keys a server sent; replicas read the same API server, so the last one wins. */
+  synchronized void serviceAccountKeys(ServiceAccountKeys message) {
+    if (message.equals(keys)) {
+      return;
+    }
+    keys = message;
+    try {
+      keysListener.accept(message);
+    } catch (RuntimeException e) {
+      log.warn("ignoring service-account keys this agent cannot read: {}", e.getMessage());
+    }
+  }
+
   synchronized void minRemaining(Duration serverMinRemaining) {
     if (serverMinRemaining.isPositive()) {
       minRemaining = serverMinRemaining;
@@ -169,6 +239,10 @@ final class NodeView {
     }
     pods.put(entry.pod().uid(), entry);
     index.upsert(entry.pod());
+    List<CompletableFuture<Optional<Entry>>> waiters = waitingForPod.remove(entry.pod().uid());
+    if (waiters != null) {
+      List.copyOf(waiters).forEach(w -> w.complete(Optional.of(entry)));
+    }
   }
 
   synchronized void podRemoved(Object link, String uid) {

@@ -4,9 +4,12 @@ import io.grpc.Status;
 import io.podium.core.CallerCredentials;
 import io.podium.core.CallerReasons;
 import io.podium.core.CredentialOutcome;
+import io.podium.core.PodClaims;
 import io.podium.core.RoleOutcome;
+import io.podium.core.TokenCallerCredentials;
 import io.podium.core.broker.CachedCredentials;
 import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodClaim;
 import io.podium.core.pod.PodLookup;
 import io.podium.imds.ImdsDocuments;
 import io.podium.wire.ErrorDetails;
@@ -89,6 +92,54 @@ final class RemoteCallerCredentials implements CallerCredentials<ImdsDocuments> 
                     ? fetch(caller, permitted)
                     : CompletableFuture.completedFuture(
                         new CredentialOutcome.NotIssued<>(outcome)));
+  }
+
+  /**
+   * The container-credentials endpoint's answers from the same memory: the token's pod is the one
+   * at the caller's address ({@code checkAddress}), or the one with the token's uid, waited for as
+   * long as a lookup may take when the servers have not sent it yet. Node scoping comes from the
+   * servers, which send this node's pods only, and from the node a token names.
+   */
+  TokenCallerCredentials<ImdsDocuments> forTokens(boolean checkAddress) {
+    return (claim, caller) -> {
+      Optional<RoleOutcome> elsewhere = PodClaims.otherNode(claim, view.node());
+      if (elsewhere.isPresent()) {
+        return CompletableFuture.completedFuture(
+            new CredentialOutcome.NotIssued<>(elsewhere.get()));
+      }
+      CompletionStage<RoleOutcome> decided =
+          checkAddress
+              ? role(caller)
+                  .thenApply(
+                      outcome -> PodClaims.confirmByAddress(claim, caller, outcome, view.node()))
+              : byUid(claim);
+      return decided.thenCompose(
+          outcome ->
+              outcome instanceof RoleOutcome.Permitted permitted
+                  // A lookup for fresh credentials names the pod's own address: with the address
+                  // check off the caller's may be anyone's.
+                  ? fetch(permitted.pod().ips().getFirst(), permitted)
+                  : CompletableFuture.completedFuture(new CredentialOutcome.NotIssued<>(outcome)));
+    };
+  }
+
+  private CompletionStage<RoleOutcome> byUid(PodClaim claim) {
+    if (!view.everSynced()) {
+      return CompletableFuture.completedFuture(
+          new RoleOutcome.Unavailable(
+              "the agent has not synced with a Podium server yet; try again shortly"));
+    }
+    return view.awaitPod(claim.uid())
+        .completeOnTimeout(
+            Optional.empty(), settings.lookupDeadline().toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(
+            entry ->
+                entry
+                    .map(
+                        found ->
+                            PodClaims.refuseFound(claim, found.pod(), clock.instant(), view.node())
+                                .orElse(found.outcome()))
+                    .orElseGet(() -> PodClaims.unknown(claim)));
   }
 
   private CompletionStage<CredentialOutcome<ImdsDocuments>> fetch(

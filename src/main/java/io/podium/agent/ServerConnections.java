@@ -4,6 +4,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.podium.core.CallerCredentials;
+import io.podium.core.TokenCallerCredentials;
 import io.podium.core.broker.ExecutorScheduler;
 import io.podium.imds.ImdsDocuments;
 import io.podium.imds.ImdsRenderer;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -178,6 +180,22 @@ public final class ServerConnections implements AutoCloseable {
   /** What the metadata API answers from. */
   public CallerCredentials<ImdsDocuments> callers() {
     return callers;
+  }
+
+  /**
+   * What the container-credentials endpoint answers from: the same memory, the token's pod found by
+   * the caller's address ({@code checkAddress}) or by the token's uid.
+   */
+  public TokenCallerCredentials<ImdsDocuments> tokenCallers(boolean checkAddress) {
+    return callers.forTokens(checkAddress);
+  }
+
+  /**
+   * Calls {@code listener} with the cluster's service-account signing keys whenever a server sends
+   * new ones (at once, when some arrived already): the JWKS document and the accepted issuers.
+   */
+  public void onServiceAccountKeys(BiConsumer<String, List<String>> listener) {
+    view.onServiceAccountKeys(keys -> listener.accept(keys.getJwks(), keys.getIssuersList()));
   }
 
   /** Whether any replica's snapshot was ever complete (until then every answer is 503). */

@@ -247,6 +247,7 @@ final class ServerLink implements NodeReporter.Target {
                   .getCapabilitiesList()
                   .contains(Capability.CAPABILITY_NODE_REPORTS);
           view.minRemaining(Duration.ofSeconds(event.getHello().getMinRemainingSeconds()));
+          view.node(event.getHello().getNode());
           log.info(
               "Connected to server {} (replica {}, protocol {}, version {}) as node {}",
               name,
@@ -258,6 +259,7 @@ final class ServerLink implements NodeReporter.Target {
         case POD -> view.podUpserted(ServerLink.this, event.getPod());
         case POD_REMOVED -> view.podRemoved(ServerLink.this, event.getPodRemoved().getUid());
         case CREDENTIALS -> view.credentialsArrived(event.getCredentials());
+        case SERVICE_ACCOUNT_KEYS -> view.serviceAccountKeys(event.getServiceAccountKeys());
         case SYNCED -> {
           synchronized (ServerLink.this) {
             backoff.reset();

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
       "",
       "Connects to every replica behind each --server (a headless service name resolves to all"
           + " of them) over mutual TLS, receives this node's pods and their credentials, and"
-          + " answers the EC2 metadata API from memory: 503 until the first replica has synced,"
+          + " answers the EC2 metadata API and the container-credentials endpoint (EKS Pod"
+          + " Identity's protocol) from memory: 503 until the first replica has synced,"
           + " then correct answers, and cached credentials while every replica is away (down to"
           + " --outage-floor). Never exits because a server is slow or gone.",
       ""
@@ -132,6 +133,7 @@ final class AgentCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls;
   @Mixin MetadataOptions metadata;
+  @Mixin ContainerCredentialsOptions containerCredentials;
   @Mixin InterceptionOptions interception;
   @Mixin OpsOptions ops;
 
@@ -139,7 +141,11 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     if (interception.runsOnce()) {
-      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+      return RulesOnce.run(
+          interception,
+          metadata.settings(null).listen(),
+          containerCredentials.listenAddresses(interception.managesTheNode()),
+          spec.commandLine());
     }
     AgentProcess.Config checked = config();
     new Listeners(spec)
@@ -175,6 +181,9 @@ final class AgentCommand implements Callable<Integer> {
                   + process.metadataAddress()
                   + " for node "
                   + node
+                  + (process.containerCredentialsAddresses().isEmpty()
+                      ? ""
+                      : ", container credentials on " + process.containerCredentialsAddresses())
                   + ", servers "
                   + config.servers().servers()
                   + ", region "
@@ -209,7 +218,16 @@ final class AgentCommand implements Callable<Integer> {
           tls.files(),
           tls.refresh,
           metadataSettings,
-          interception.settings(metadataSettings.listen()));
+          interception
+              .settings(metadataSettings.listen())
+              .map(
+                  rules ->
+                      rules.withEndpointLink(
+                          interception.endpointLink(
+                              containerCredentials.listenAddresses(
+                                  interception.managesTheNode())))),
+          containerCredentials.settings(metadataSettings, interception.managesTheNode()),
+          containerCredentials.checkIp);
     } catch (IllegalArgumentException e) {
       throw invalid(spec, e);
     }

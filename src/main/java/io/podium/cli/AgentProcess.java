@@ -2,6 +2,9 @@ package io.podium.cli;
 
 import io.grpc.CallCredentials;
 import io.podium.agent.ServerConnections;
+import io.podium.containercredentials.ContainerCredentialsServer;
+import io.podium.containercredentials.ContainerCredentialsSettings;
+import io.podium.containercredentials.ServiceAccountKeys;
 import io.podium.imds.MetadataServer;
 import io.podium.imds.MetadataSettings;
 import io.podium.interception.InterceptionSettings;
@@ -15,14 +18,17 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The composition root of {@code podium agent}: the metadata API answering from the memory that the
- * server streams feed. No AWS and no Kubernetes credentials anywhere in it. Builds every part with
- * {@code new} and closes them in reverse order.
+ * The composition root of {@code podium agent}: the metadata API and the container-credentials
+ * endpoint answering from the memory that the server streams feed (pods, credentials, and the
+ * cluster's service-account signing keys). No AWS and no Kubernetes credentials anywhere in it.
+ * Builds every part with {@code new} and closes them in reverse order.
  */
 final class AgentProcess implements AutoCloseable {
 
@@ -31,10 +37,13 @@ final class AgentProcess implements AutoCloseable {
       TlsFiles tls,
       Duration tlsRefresh,
       MetadataSettings metadata,
-      Optional<InterceptionSettings> interception) {}
+      Optional<InterceptionSettings> interception,
+      Optional<ContainerCredentialsSettings> containerCredentials,
+      boolean checkIp) {}
 
   private final CloseStack closeInReverse = new CloseStack();
   private final MetadataServer metadataServer;
+  private final Optional<ContainerCredentialsServer> containerCredentials;
   private final ServerConnections connections;
 
   private AgentProcess(
@@ -93,6 +102,13 @@ final class AgentProcess implements AutoCloseable {
                               : ServerConnections.RuleState.FAILING)
                   .orElse(ServerConnections.RuleState.NOT_MANAGED),
           metadataServer::listening);
+      containerCredentials =
+          config
+              .containerCredentials()
+              .map(
+                  settings ->
+                      startContainerCredentials(
+                          settings, config.checkIp(), registry, clock, health));
       connections.start();
       MetadataServer listening = metadataServer;
       ServerConnections servers = connections;
@@ -111,6 +127,31 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  /** The endpoint, answering 503 until a server has sent the keys and this node's pods. */
+  private ContainerCredentialsServer startContainerCredentials(
+      ContainerCredentialsSettings settings,
+      boolean checkIp,
+      PrometheusRegistry registry,
+      Clock clock,
+      Health health) {
+    ServiceAccountKeys keys = new ServiceAccountKeys();
+    connections.onServiceAccountKeys((jwks, issuers) -> keys.replace(jwks, Set.copyOf(issuers)));
+    ContainerCredentialsServer server =
+        closeInReverse.push(
+            new ContainerCredentialsServer(
+                settings, keys, connections.tokenCallers(checkIp), registry, clock));
+    server.start();
+    health.live(
+        "container-credentials",
+        server::listening,
+        "the container-credentials endpoint's listening socket is closed");
+    health.ready(
+        "container-credentials",
+        server::listening,
+        "the container-credentials endpoint is not listening");
+    return server;
+  }
+
   static AgentProcess start(
       Config config,
       CallCredentials token,
@@ -122,6 +163,11 @@ final class AgentProcess implements AutoCloseable {
 
   InetSocketAddress metadataAddress() {
     return metadataServer.address();
+  }
+
+  /** Where the container-credentials endpoint listens; empty when it is off. */
+  List<InetSocketAddress> containerCredentialsAddresses() {
+    return containerCredentials.map(ContainerCredentialsServer::addresses).orElse(List.of());
   }
 
   boolean synced() {

@@ -83,6 +83,17 @@ record HostPort(String host, int port) {
     return Optional.of(listenAddress(option, value, example));
   }
 
+  /** {@code host:port}, an IPv6 address in brackets, for URLs and messages. */
+  static String text(InetSocketAddress address) {
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
+    int scope = host.indexOf('%');
+    host = scope < 0 ? host : host.substring(0, scope);
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
   /** The user's own address in brackets when it is an IPv6 address and a port, else the example. */
   private static String bracketed(String host, String portText, String example) {
     String bare = host.replace("[", "").replace("]", "");

@@ -3,6 +3,7 @@ package io.podium.cli;
 import static io.podium.cli.OptionErrors.invalid;
 
 import io.podium.interception.BackendChoice;
+import io.podium.interception.EndpointLink;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.InterfaceMatch;
 import java.net.InetAddress;
@@ -99,6 +100,17 @@ final class InterceptionOptions {
   boolean keepJumpFirst;
 
   @Option(
+      names = "--container-credentials-link",
+      paramLabel = "IFACE",
+      defaultValue = EndpointLink.DEFAULT_DEVICE,
+      description =
+          "With --iptables, --install-rules-only and --cleanup: the link that holds the"
+              + " container-credentials addresses of --container-credentials-listen (169.254.170.23,"
+              + " fd00:ec2::23), a dummy link created when missing (default: ${DEFAULT-VALUE}), or"
+              + " an existing interface such as lo, which is only given the addresses.")
+  String endpointLink;
+
+  @Option(
       names = "--install-rules-only",
       description =
           "Install (or verify) the rule and exit 0, for a DaemonSet init container, so that the"
@@ -155,6 +167,34 @@ final class InterceptionOptions {
               backend,
               checkInterval,
               keepJumpFirst));
+    } catch (IllegalArgumentException e) {
+      throw invalid(command, e);
+    }
+  }
+
+  /**
+   * Whether this process keeps, installs or removes the node's rule, and with it EKS Pod Identity's
+   * addresses on a link of the node.
+   */
+  boolean managesTheNode() {
+    return iptables || installRulesOnly || cleanup;
+  }
+
+  /**
+   * The link for the container-credentials addresses among {@code listen}, when the rule is managed
+   * and any of them must be the node's own (EKS Pod Identity's addresses).
+   */
+  Optional<EndpointLink.Settings> endpointLink(List<InetSocketAddress> listen) {
+    if (!iptables && !installRulesOnly && !cleanup) {
+      return Optional.empty();
+    }
+    List<InetAddress> needed =
+        EndpointLink.needed(listen.stream().map(InetSocketAddress::getAddress).toList());
+    if (needed.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new EndpointLink.Settings(endpointLink.strip(), needed));
     } catch (IllegalArgumentException e) {
       throw invalid(command, e);
     }

@@ -1,6 +1,7 @@
 package io.podium.cli;
 
 import io.podium.core.broker.ExecutorScheduler;
+import io.podium.interception.EndpointLink;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.PodTraffic;
 import io.podium.interception.ProcessCommandRunner;
@@ -15,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * installed at once, then checked and repaired on a thread of its own.
  */
 final class RuleChecks {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RuleChecks.class);
 
   private RuleChecks() {}
 
@@ -36,13 +39,28 @@ final class RuleChecks {
         closeInReverse.pushExecutor(
             Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("podium-interception").daemon().factory()));
+    ProcessCommandRunner runner = new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT);
+    // The container-credentials addresses before the rule: the endpoint binds them next.
+    settings
+        .endpointLink()
+        .ifPresent(
+            link -> {
+              for (EndpointLink.Change change : new EndpointLink(link, runner).install()) {
+                if (change.failed()) {
+                  log.warn(
+                      "Container-credentials address {} {}",
+                      change.address().getHostAddress(),
+                      change.outcome());
+                } else {
+                  log.info(
+                      "Container-credentials address {} {}",
+                      change.address().getHostAddress(),
+                      change.outcome());
+                }
+              }
+            });
     RuleManager rules =
-        RuleManager.create(
-            settings,
-            new ProcessCommandRunner(RulesOnce.COMMAND_TIMEOUT),
-            new ExecutorScheduler(checks),
-            registry,
-            traffic);
+        RuleManager.create(settings, runner, new ExecutorScheduler(checks), registry, traffic);
     closeInReverse.push(rules);
     rules.install();
     rules.startChecking();

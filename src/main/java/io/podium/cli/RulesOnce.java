@@ -1,6 +1,7 @@
 package io.podium.cli;
 
 import io.podium.interception.CommandRunner;
+import io.podium.interception.EndpointLink;
 import io.podium.interception.InterceptionException;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.PodTraffic;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -25,16 +27,28 @@ final class RulesOnce {
 
   private RulesOnce() {}
 
-  static int run(InterceptionOptions options, InetSocketAddress listen, CommandLine commandLine) {
+  /**
+   * @param listen where the metadata API listens
+   * @param endpoint where the container-credentials endpoint listens (its addresses go on a link)
+   */
+  static int run(
+      InterceptionOptions options,
+      InetSocketAddress listen,
+      List<InetSocketAddress> endpoint,
+      CommandLine commandLine) {
     options.checkExclusive();
     PrintWriter out = commandLine.getOut();
     PrintWriter err = commandLine.getErr();
     CommandRunner runner = new ProcessCommandRunner(COMMAND_TIMEOUT);
     try {
+      Optional<EndpointLink.Settings> link = options.endpointLink(endpoint);
       if (options.cleanup) {
         cleanup(options, runner, out);
+        link.ifPresent(settings -> cleanupLink(settings, runner, out));
       } else {
-        InterceptionSettings settings = options.settings(listen).orElseThrow();
+        InterceptionSettings settings =
+            options.settings(listen).orElseThrow().withEndpointLink(link);
+        installLink(settings, runner, out);
         install(settings, runner, out);
       }
       return 0;
@@ -90,6 +104,31 @@ final class RulesOnce {
         out.println("  " + rule);
       }
     }
+  }
+
+  /** The container-credentials addresses first: the endpoint binds them as it starts. */
+  static void installLink(InterceptionSettings settings, CommandRunner runner, PrintWriter out) {
+    settings
+        .endpointLink()
+        .ifPresent(
+            link -> {
+              for (EndpointLink.Change change : new EndpointLink(link, runner).install()) {
+                out.println(
+                    "container credentials: "
+                        + change.address().getHostAddress()
+                        + " "
+                        + change.outcome());
+              }
+            });
+  }
+
+  private static void cleanupLink(
+      EndpointLink.Settings link, CommandRunner runner, PrintWriter out) {
+    List<String> removed = new EndpointLink(link, runner).cleanup();
+    if (removed.isEmpty()) {
+      out.println("container credentials: nothing of Podium's on " + link.device());
+    }
+    removed.forEach(line -> out.println("container credentials: " + line));
   }
 
   private static void cleanup(InterceptionOptions options, CommandRunner runner, PrintWriter out) {

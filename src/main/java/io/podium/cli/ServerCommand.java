@@ -48,6 +48,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
           + " its client certificate) with their credentials. Podium's own AWS credentials come"
           + " from the SDK's default chain (IRSA token, instance role or environment). Run two or"
           + " more replicas behind a headless service; see docs/server.md.",
+      "",
+      "It also reads the cluster's service-account signing keys (from the API server, or"
+          + " --service-account-key-file) and sends them to the agents, whose container-credentials"
+          + " endpoints verify pods' tokens with them (docs/container-credentials.md).",
       ""
     },
     optionListHeading = "%nOptions:%n")
@@ -200,12 +204,14 @@ final class ServerCommand implements Callable<Integer> {
   @Mixin TlsOptions tls;
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
+  @Mixin ServiceAccountKeyOptions serviceAccountKeys;
   @Mixin OpsOptions ops;
 
   @Override
   public Integer call() throws Exception {
     logging.apply();
     ServerProcess.Config config = config();
+    serviceAccountKeys.validate();
     // The API server is needed for the cluster pod source, token authentication and leases;
     // the pods file with certificate authentication runs without one.
     Optional<String> taintKey =
@@ -246,7 +252,8 @@ final class ServerCommand implements Callable<Integer> {
                       authenticator(kubernetes),
                       ownership(kubernetes, config.replicaId(), resources),
                       taintKey.<StartupTaint>map(
-                          key -> new KubernetesStartupTaint(kubernetes, key)));
+                          key -> new KubernetesStartupTaint(kubernetes, key)),
+                      signingKeys(kubernetes));
               DefaultCredentialsProvider base =
                   resources.push(DefaultCredentialsProvider.builder().build());
               ServerProcess process =
@@ -264,6 +271,21 @@ final class ServerCommand implements Callable<Integer> {
                       config.sts(),
                       process.identity());
             });
+  }
+
+  /**
+   * Where the agents' token-verifying keys come from: the key files when given, else the API
+   * server; nothing with a pods file and no key files.
+   */
+  private Optional<SigningKeySupply.Read> signingKeys(KubernetesClient kubernetes) {
+    if (!serviceAccountKeys.fromFiles() && kubernetes == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SigningKeySupply.Read(
+            serviceAccountKeys.reader(kubernetes),
+            serviceAccountKeys.describe(kubernetes),
+            serviceAccountKeys.refresh));
   }
 
   /** The cluster's client settings, checked: the same rules as podium standalone's. */

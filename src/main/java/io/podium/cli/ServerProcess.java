@@ -1,6 +1,8 @@
 package io.podium.cli;
 
 import io.podium.aws.StsSettings;
+import io.podium.containercredentials.KeyRefresher;
+import io.podium.containercredentials.ServiceAccountKeys;
 import io.podium.core.PodSource;
 import io.podium.core.Prefetcher;
 import io.podium.core.RoleDecider;
@@ -55,14 +57,22 @@ final class ServerProcess implements AutoCloseable {
       String version) {}
 
   /**
-   * Where pods come from, how the server learns agents' nodes, which sessions it owns, and the
-   * start-up taint it removes for agents ({@code --ready-taint}; empty without).
+   * Where pods come from, how the server learns agents' nodes, which sessions it owns, the start-up
+   * taint it removes for agents ({@code --ready-taint}; empty without), and where the cluster's
+   * service-account signing keys are read for the agents (none: agents' container-credentials
+   * endpoints answer 503).
    */
   record Parts(
       PodSourceFactory pods,
       NodeAuthenticator authenticator,
       SessionOwnership ownership,
-      Optional<StartupTaint> readyTaint) {}
+      Optional<StartupTaint> readyTaint,
+      Optional<SigningKeySupply.Read> keys) {
+
+    Parts(PodSourceFactory pods, NodeAuthenticator authenticator, SessionOwnership ownership) {
+      this(pods, authenticator, ownership, Optional.empty(), Optional.empty());
+    }
+  }
 
   private final CloseStack closeInReverse = new CloseStack();
   private final AgentApiServer server;
@@ -113,6 +123,21 @@ final class ServerProcess implements AutoCloseable {
 
       pods = closeInReverse.push(parts.pods().open(clock, scheduler, registry));
       NodeHub hub = new NodeHub(config.decider(), pods::namespacePolicy, clock);
+      parts
+          .keys()
+          .ifPresent(
+              read -> {
+                ServiceAccountKeys keys = new ServiceAccountKeys();
+                keys.onReplaced(
+                    snapshot ->
+                        hub.serviceAccountKeys(
+                            ServiceAccountKeys.jwks(snapshot), snapshot.issuers()));
+                closeInReverse
+                    .push(
+                        new KeyRefresher(
+                            keys, read.reader(), scheduler, read.interval(), clock, read.source()))
+                    .start();
+              });
       renderer.publishTo(hub::credentialsIssued);
       serverMetrics.watch(hub::streamCount);
       // Synced means the hub has heard every pod, not only that the source has listed them.

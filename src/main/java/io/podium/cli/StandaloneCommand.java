@@ -4,6 +4,7 @@ import static io.podium.cli.OptionErrors.invalid;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podium.aws.InstanceMetadata;
+import io.podium.core.PodClaims;
 import io.podium.interception.InterceptionSettings;
 import io.podium.interception.NodeTaintRemover;
 import io.podium.kubernetes.InformerPodDirectory;
@@ -36,6 +37,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
           + " permits it. Credentials are fetched from STS as soon as a pod appears and refreshed"
           + " before they age. Podium's own AWS credentials come from the SDK's default chain.",
       "",
+      "The same roles are served on the container-credentials endpoint (EKS Pod Identity's"
+          + " protocol, GET /v1/credentials on --container-credentials-listen) to pods that"
+          + " present their service-account token, verified with the cluster's signing keys; see"
+          + " docs/container-credentials.md.",
+      "",
       "Pods come from the cluster's API server (in-cluster configuration, a kubeconfig, or"
           + " --kubeconfig), watching only the pods of --node; or, instead, from --pods-file.",
       ""
@@ -59,6 +65,8 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin CredentialOptions credentials;
   @Mixin StsOptions sts;
   @Mixin MetadataOptions metadata;
+  @Mixin ContainerCredentialsOptions containerCredentials;
+  @Mixin ServiceAccountKeyOptions serviceAccountKeys;
   @Mixin InterceptionOptions interception;
   @Mixin OpsOptions ops;
 
@@ -66,7 +74,11 @@ final class StandaloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     if (interception.runsOnce()) {
-      return RulesOnce.run(interception, metadata.settings(null).listen(), spec.commandLine());
+      return RulesOnce.run(
+          interception,
+          metadata.settings(null).listen(),
+          containerCredentials.listenAddresses(interception.managesTheNode()),
+          spec.commandLine());
     }
     StandaloneProcess.Config checked = config();
     StandaloneProcess.Config config = discoverFromTheNode() ? config() : checked;
@@ -88,7 +100,10 @@ final class StandaloneCommand implements Callable<Integer> {
                           : "the cluster, node " + kubernetes.node(),
                       process.podCount(),
                       config.sts(),
-                      process.identity());
+                      process.identity())
+                  + (process.containerCredentialsAddresses().isEmpty()
+                      ? ""
+                      : ", container credentials on " + process.containerCredentialsAddresses());
             });
   }
 
@@ -97,14 +112,39 @@ final class StandaloneCommand implements Callable<Integer> {
     boolean chained = stsSettings.chained();
     var metadataSettings = metadata.settings(stsSettings.region().id());
     checkPodSource();
+    var decider = credentials.roleDecider(chained);
+    var broker = credentials.brokerSettings(chained);
+    var stsWait = credentials.stsWait();
+    var rules =
+        interception
+            .settings(metadataSettings.listen())
+            .map(
+                settings ->
+                    settings.withEndpointLink(
+                        interception.endpointLink(
+                            containerCredentials.listenAddresses(interception.managesTheNode()))));
+    // The endpoint's checks last: its hint about the keys must not hide a mistake named above.
+    Optional<String> node = podsFile == null ? Optional.of(kubernetes.node()) : Optional.empty();
+    Optional<StandaloneProcess.ContainerCredentials> endpoint =
+        containerCredentials
+            .settings(metadataSettings, interception.managesTheNode())
+            .map(
+                settings ->
+                    new StandaloneProcess.ContainerCredentials(
+                        settings, new PodClaims.Checks(containerCredentials.checkIp, node)));
+    if (endpoint.isPresent()) {
+      serviceAccountKeys.validate();
+      if (podsFile != null && !serviceAccountKeys.fromFiles()) {
+        throw invalid(
+            spec,
+            "with --pods-file the container-credentials endpoint needs the keys that sign pods'"
+                + " tokens: give --service-account-key-file, or --container-credentials-listen"
+                + " none");
+      }
+    }
     var config =
         new StandaloneProcess.Config(
-            credentials.roleDecider(chained),
-            credentials.brokerSettings(chained),
-            credentials.stsWait(),
-            stsSettings,
-            metadataSettings,
-            interception.settings(metadataSettings.listen()));
+            decider, broker, stsWait, stsSettings, metadataSettings, rules, endpoint);
     // Files and ports last: a typo in a flag is told before the state of the machine.
     if (podsFile != null) {
       PodSourceFactory.checkFile(spec, podsFile);
@@ -154,6 +194,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   /** The pod source, checked before: opens the cluster's client onto {@code resources}. */
   private StandaloneProcess.Parts parts(StandaloneProcess.Config config, CloseStack resources) {
+    boolean endpoint = config.containerCredentials().isPresent();
     if (podsFile != null) {
       return new StandaloneProcess.Parts(
           PodSourceFactory.file(
@@ -161,7 +202,15 @@ final class StandaloneCommand implements Callable<Integer> {
               credentials.baseArn(),
               // Callers from the addresses the rule sends pods to are the node itself: 403.
               config.interception().map(InterceptionSettings::hostAddresses).orElse(List.of())),
-          Optional.empty());
+          Optional.empty(),
+          endpoint
+              ? Optional.of(
+                  new SigningKeySupply.Read(
+                      serviceAccountKeys.fileReader(),
+                      serviceAccountKeys.describe(null),
+                      serviceAccountKeys.refresh))
+              : Optional.empty(),
+          List.of());
     }
     String node = kubernetes.node();
     KubernetesClient client = resources.push(kubernetes.client());
@@ -171,6 +220,14 @@ final class StandaloneCommand implements Callable<Integer> {
             new InformerPodDirectory.Settings(
                 node, credentials.baseArn(), kubernetes.podWait(), kubernetes.syncTimeout()),
             node),
-        kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)));
+        kubernetes.readyTaint().map(key -> new NodeTaintRemover(client, node, key)),
+        endpoint
+            ? Optional.of(
+                new SigningKeySupply.Read(
+                    serviceAccountKeys.reader(client),
+                    serviceAccountKeys.describe(client),
+                    serviceAccountKeys.refresh))
+            : Optional.empty(),
+        List.of());
   }
 }

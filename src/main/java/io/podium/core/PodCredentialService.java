@@ -4,8 +4,10 @@ import io.podium.core.broker.CachedCredentials;
 import io.podium.core.broker.CredentialBroker;
 import io.podium.core.broker.Scheduler;
 import io.podium.core.broker.StsCallException;
+import io.podium.core.pod.PodClaim;
 import io.podium.core.pod.PodLookup;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,19 +15,23 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers "which role and which credentials for the caller at this IP": the pod directory, the role
- * decision, then the broker. A caller never waits longer than the configured bound for STS; past
- * it, the answer is a fast 503, while the STS call itself carries on for the next request.
+ * Answers "which role and which credentials for the caller at this IP" (the metadata API) and "for
+ * the pod this token names, called from this IP" (container credentials): the pod directory, the
+ * role decision, then the broker. A caller never waits longer than the configured bound for STS;
+ * past it, the answer is a fast 503, while the STS call itself carries on for the next request.
  *
  * @param <R> the serving adapter's rendered form of credentials
  */
-public final class PodCredentialService<R> implements CallerCredentials<R> {
+public final class PodCredentialService<R>
+    implements CallerCredentials<R>, TokenCallerCredentials<R> {
 
   private final PodDirectory directory;
   private final RoleDecider decider;
   private final CredentialBroker<R> broker;
   private final Scheduler scheduler;
   private final Duration stsWait;
+  private final PodClaims.Checks checks;
+  private final Clock clock;
 
   /**
    * @param stsWait the longest a caller waits for an STS call (keep it under the SDKs' 1 s)
@@ -36,11 +42,36 @@ public final class PodCredentialService<R> implements CallerCredentials<R> {
       CredentialBroker<R> broker,
       Scheduler scheduler,
       Duration stsWait) {
+    this(
+        directory,
+        decider,
+        broker,
+        scheduler,
+        stsWait,
+        PodClaims.Checks.addressChecked(),
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param checks how tokens are tied to callers ({@code --container-credentials-check-ip}, the
+   *     node)
+   * @param clock against which a token's pod is judged eligible when looked up by uid
+   */
+  public PodCredentialService(
+      PodDirectory directory,
+      RoleDecider decider,
+      CredentialBroker<R> broker,
+      Scheduler scheduler,
+      Duration stsWait,
+      PodClaims.Checks checks,
+      Clock clock) {
     this.directory = directory;
     this.decider = decider;
     this.broker = broker;
     this.scheduler = scheduler;
     this.stsWait = stsWait;
+    this.checks = checks;
+    this.clock = clock;
   }
 
   @Override
@@ -50,13 +81,42 @@ public final class PodCredentialService<R> implements CallerCredentials<R> {
 
   @Override
   public CompletionStage<CredentialOutcome<R>> credentials(InetAddress caller) {
-    return role(caller)
-        .thenCompose(
-            outcome ->
-                outcome instanceof RoleOutcome.Permitted permitted
-                    ? fetch(permitted)
-                    : CompletableFuture.completedFuture(
-                        new CredentialOutcome.NotIssued<>(outcome)));
+    return role(caller).thenCompose(this::fetchIfPermitted);
+  }
+
+  @Override
+  public CompletionStage<CredentialOutcome<R>> credentials(PodClaim claim, InetAddress caller) {
+    return tokenRole(claim, caller).thenCompose(this::fetchIfPermitted);
+  }
+
+  private CompletionStage<RoleOutcome> tokenRole(PodClaim claim, InetAddress caller) {
+    Optional<RoleOutcome> elsewhere = PodClaims.otherNode(claim, checks.node());
+    if (elsewhere.isPresent()) {
+      return CompletableFuture.completedFuture(elsewhere.get());
+    }
+    if (checks.checkAddress()) {
+      return role(caller)
+          .thenApply(outcome -> PodClaims.confirmByAddress(claim, caller, outcome, checks.node()));
+    }
+    return directory
+        .findByUid(claim.uid())
+        .thenApply(
+            found ->
+                found
+                    .map(
+                        pod ->
+                            PodClaims.refuseFound(claim, pod, clock.instant(), checks.node())
+                                .orElseGet(
+                                    () ->
+                                        decider.decide(
+                                            pod, directory.namespacePolicy(pod.namespace()))))
+                    .orElseGet(() -> PodClaims.unknown(claim)));
+  }
+
+  private CompletionStage<CredentialOutcome<R>> fetchIfPermitted(RoleOutcome outcome) {
+    return outcome instanceof RoleOutcome.Permitted permitted
+        ? fetch(permitted)
+        : CompletableFuture.completedFuture(new CredentialOutcome.NotIssued<>(outcome));
   }
 
   private RoleOutcome decide(PodLookup lookup) {

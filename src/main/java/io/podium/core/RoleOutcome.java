@@ -55,6 +55,18 @@ public sealed interface RoleOutcome {
     /** A malformed role, external-id or session-name annotation. */
     INVALID_ANNOTATION,
     /** The namespace policy does not permit the role. */
-    POLICY_DENIED
+    POLICY_DENIED,
+    /**
+     * A service-account token presented from an address that is not its pod's, or naming a pod the
+     * pod source knows differently (container credentials only).
+     */
+    WRONG_ADDRESS,
+    /** A service-account token of a pod on another node (container credentials only). */
+    OTHER_NODE,
+    /**
+     * A service-account token of a pod that may not hold credentials now: finished, past its grace
+     * period, or on the host network (container credentials only).
+     */
+    POD_INELIGIBLE
   }
 }

@@ -1,6 +1,7 @@
 package io.podium.core;
 
 import io.podium.core.broker.Scheduler;
+import io.podium.core.pod.PodIdentity;
 import io.podium.core.pod.PodIpIndex;
 import io.podium.core.pod.PodLookup;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Only {@link PodLookup.NotFound} waits. A found pod, an ambiguous IP and a host address are
  * answered at once: waiting could not make them more right. An event that leaves the IP not found
  * (say, a completed pod on it changed) keeps its callers waiting for the rest of their time.
+ *
+ * <p>A caller may also wait for a pod by uid ({@link #findByUid}, for a service-account token that
+ * names its pod): the source calls {@link #podChanged} after each change, and a pod that appears
+ * answers its waiters at once.
  *
  * <p>Thread-safe. Futures are completed outside any lock, on the thread of the event or the timer.
  */
@@ -60,6 +66,8 @@ public final class WaitingPodLookup {
   private final int maxWaiters;
   private final Observer observer;
   private final ConcurrentHashMap<InetAddress, List<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<CompletableFuture<Optional<PodIdentity>>>>
+      uidWaiters = new ConcurrentHashMap<>();
   private final AtomicInteger waiting = new AtomicInteger();
 
   /**
@@ -139,9 +147,110 @@ public final class WaitingPodLookup {
     }
   }
 
+  /**
+   * The pod with {@code uid}: at once when indexed, else when its event arrives or time is up
+   * (empty then). Waits count against the same cap as address waits.
+   */
+  public CompletionStage<Optional<PodIdentity>> findByUid(String uid) {
+    Optional<PodIdentity> now = index.pod(uid);
+    if (now.isPresent() || maxWait.isZero()) {
+      return CompletableFuture.completedFuture(now);
+    }
+    if (waiting.incrementAndGet() > maxWaiters) {
+      waiting.decrementAndGet();
+      observer.waited(WaitOutcome.REFUSED, Duration.ZERO);
+      return CompletableFuture.completedFuture(now);
+    }
+    long started = System.nanoTime();
+    CompletableFuture<Optional<PodIdentity>> future = new CompletableFuture<>();
+    uidWaiters.compute(uid, (key, list) -> withFuture(list, future));
+    // As for addresses: an event between the first look and the registration found no waiter.
+    Optional<PodIdentity> again = index.pod(uid);
+    if (again.isPresent()) {
+      if (unregister(uid, future)) {
+        finishUid(future, again, started);
+      }
+      return future;
+    }
+    Scheduler.Cancellable timeout =
+        scheduler.schedule(
+            maxWait,
+            () -> {
+              if (unregister(uid, future)) {
+                finishUid(future, index.pod(uid), started);
+              }
+            });
+    future.whenComplete((pod, failure) -> timeout.cancel());
+    return future;
+  }
+
+  /** The pod with {@code uid} was added or changed: answers the callers waiting for it. */
+  public void podChanged(String uid) {
+    if (waiting.get() == 0) {
+      return;
+    }
+    List<CompletableFuture<Optional<PodIdentity>>> candidates = uidWaiters.get(uid);
+    if (candidates == null) {
+      return;
+    }
+    Optional<PodIdentity> pod = index.pod(uid);
+    if (pod.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (CompletableFuture<Optional<PodIdentity>> future : candidates) {
+      if (unregister(uid, future)) {
+        // The wait's own length is not kept per uid waiter: reported as found, not timed.
+        finishUid(future, pod, now);
+      }
+    }
+  }
+
   /** Callers waiting right now. */
   public int waiting() {
     return waiting.get();
+  }
+
+  private void finishUid(
+      CompletableFuture<Optional<PodIdentity>> future,
+      Optional<PodIdentity> pod,
+      long startedNanos) {
+    observer.waited(
+        pod.isPresent() ? WaitOutcome.FOUND : WaitOutcome.TIMED_OUT,
+        Duration.ofNanos(System.nanoTime() - startedNanos));
+    future.complete(pod);
+  }
+
+  /** Removes {@code future} from {@code uid}'s waiters; true for exactly one caller. */
+  private boolean unregister(String uid, CompletableFuture<Optional<PodIdentity>> future) {
+    boolean[] removed = {false};
+    uidWaiters.computeIfPresent(
+        uid,
+        (key, list) -> {
+          List<CompletableFuture<Optional<PodIdentity>>> rest = new ArrayList<>(list.size());
+          for (CompletableFuture<Optional<PodIdentity>> other : list) {
+            if (other == future) {
+              removed[0] = true;
+            } else {
+              rest.add(other);
+            }
+          }
+          return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+    if (removed[0]) {
+      waiting.decrementAndGet();
+    }
+    return removed[0];
+  }
+
+  private static <T> List<T> withFuture(List<T> list, T future) {
+    if (list == null) {
+      return List.of(future);
+    }
+    List<T> more = new ArrayList<>(list.size() + 1);
+    more.addAll(list);
+    more.add(future);
+    return List.copyOf(more);
   }
 
   private void timedOut(Waiter waiter) {

@@ -23,30 +23,52 @@ import org.slf4j.LoggerFactory;
  * credentials expired are forgotten, and if that is not enough all are (their next handouts are
  * recorded again: a record may repeat, none is lost).
  */
-final class AuditLog {
+public final class AuditLog {
 
   static final int MAX_REMEMBERED = 65_536;
   private static final Logger audit = LoggerFactory.getLogger("podium.audit");
 
-  private record Handout(String podUid, String accessKeyId, Route route) {}
+  private record Handout(String podUid, String accessKeyId, String route) {}
 
   private final Clock clock;
-  private final MetadataMetrics metrics;
+  private final Runnable repeats;
   private final int maxRemembered;
   private final Map<Handout, Instant> recorded = new ConcurrentHashMap<>();
 
   AuditLog(Clock clock, MetadataMetrics metrics) {
-    this(clock, metrics, MAX_REMEMBERED);
+    this(clock, metrics::auditRepeat, MAX_REMEMBERED);
   }
 
   AuditLog(Clock clock, MetadataMetrics metrics, int maxRemembered) {
+    this(clock, metrics::auditRepeat, maxRemembered);
+  }
+
+  /**
+   * The audit trail of another endpoint that hands credentials to pods (container credentials).
+   *
+   * @param repeats counts a handout that adds no record because the pod had it already
+   */
+  public AuditLog(Clock clock, Runnable repeats) {
+    this(clock, repeats, MAX_REMEMBERED);
+  }
+
+  AuditLog(Clock clock, Runnable repeats, int maxRemembered) {
     this.clock = clock;
-    this.metrics = metrics;
+    this.repeats = repeats;
     this.maxRemembered = maxRemembered;
   }
 
   /** Records that {@code credentials} were written to the pod of {@code permitted}. */
   void handedOut(RoleOutcome.Permitted permitted, CachedCredentials<?> credentials, Route route) {
+    handedOut(permitted, credentials, route.label());
+  }
+
+  /**
+   * Records that {@code credentials} were written to the pod of {@code permitted} through {@code
+   * route} (a bounded label: the metadata API's routes, {@code container_credentials}).
+   */
+  public void handedOut(
+      RoleOutcome.Permitted permitted, CachedCredentials<?> credentials, String route) {
     if (!audit.isInfoEnabled()) {
       // Turned off by configuration: skip the MDC and timestamp work too, not just the write.
       return;
@@ -55,7 +77,7 @@ final class AuditLog {
     String accessKeyId = credentials.credentials().accessKeyId();
     if (recorded.putIfAbsent(new Handout(pod.uid(), accessKeyId, route), credentials.expiration())
         != null) {
-      metrics.auditRepeat();
+      repeats.run();
       return;
     }
     if (recorded.size() > maxRemembered) {
@@ -69,7 +91,7 @@ final class AuditLog {
             .put("pod.node", pod.nodeName())
             .put("iam.session_name", credentials.request().sessionName())
             .put("credentials.expiration", expiration)
-            .put("imds.route", route.label())) {
+            .put("imds.route", route)) {
       audit.info(
           "Credentials {} of role {} (session {}, expiring {}) handed to pod {} (uid {}) on node {}"
               + " via {}",
@@ -80,7 +102,7 @@ final class AuditLog {
           pod.qualifiedName(),
           pod.uid(),
           pod.nodeName(),
-          route.label());
+          route);
     }
   }
 

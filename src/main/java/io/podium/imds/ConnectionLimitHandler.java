@@ -12,15 +12,15 @@ import org.slf4j.LoggerFactory;
  * pods' share by opening connections it never uses. It sits first in the pipeline; only the first
  * refusal of a burst is logged, every refusal is counted.
  */
-final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
+public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
 
   private final ConnectionLimits limits;
-  private final MetadataMetrics metrics;
+  private final ConnectionEvents metrics;
   private boolean decided;
 
-  ConnectionLimitHandler(ConnectionLimits limits, MetadataMetrics metrics) {
+  public ConnectionLimitHandler(ConnectionLimits limits, ConnectionEvents metrics) {
     this.limits = limits;
     this.metrics = metrics;
   }
@@ -63,7 +63,9 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
               source.getHostAddress());
       case FULL_FIRST ->
           log.warn(
-              "Closing new connections: {} are open, the cap of the metadata port", limits.open());
+              "Closing new connections to {}: {} are open, the port's cap",
+              ctx.channel().localAddress(),
+              limits.open());
       case SOURCE_FULL, FULL -> {}
     }
     metrics.connectionRefused(

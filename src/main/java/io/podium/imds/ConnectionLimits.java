@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Memory is bounded by the overall cap: a source is remembered only while it holds a connection.
  * Thread-safe: connections come and go on every event loop.
  */
-final class ConnectionLimits {
+public final class ConnectionLimits {
 
   /** Whether a new connection may stay. */
   enum Verdict {
@@ -33,7 +33,7 @@ final class ConnectionLimits {
   private final AtomicBoolean refusedAtFull = new AtomicBoolean();
   private final ConcurrentHashMap<InetAddress, Held> bySource = new ConcurrentHashMap<>();
 
-  ConnectionLimits(int max, int maxPerSource) {
+  public ConnectionLimits(int max, int maxPerSource) {
     this.max = max;
     this.maxPerSource = maxPerSource;
   }
@@ -72,7 +72,7 @@ final class ConnectionLimits {
   }
 
   /** Connections open now. */
-  int open() {
+  public int open() {
     return open.get();
   }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * and an idle keep-alive connection is closed after the idle timeout. It sits first in the
  * pipeline, so it sees raw bytes arriving before the HTTP decoder has a message to show.
  */
-final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
+public final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionTimeoutHandler.class);
 
@@ -30,11 +30,12 @@ final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
 
   private final Duration requestTimeout;
   private final Duration idleTimeout;
-  private final MetadataMetrics metrics;
+  private final ConnectionEvents metrics;
   private State state;
   private ScheduledFuture<?> timer;
 
-  ConnectionTimeoutHandler(Duration requestTimeout, Duration idleTimeout, MetadataMetrics metrics) {
+  public ConnectionTimeoutHandler(
+      Duration requestTimeout, Duration idleTimeout, ConnectionEvents metrics) {
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
     this.metrics = metrics;
@@ -99,7 +100,7 @@ final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
       return;
     }
     if (expiredState == State.REQUEST) {
-      metrics.rejected(Rejection.REQUEST_TIMEOUT);
+      metrics.requestTimedOut();
       log.info(
           "Closed the connection from {}: no complete request and answer within {}",
           Exchange.callerOf(ctx.channel()),

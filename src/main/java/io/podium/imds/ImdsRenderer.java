@@ -13,8 +13,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Renders credentials into the EC2 metadata documents, in the field order and timestamp format EC2
- * uses ({@code yyyy-MM-ddTHH:mm:ssZ}, UTC, whole seconds: botocore parses exactly that). The broker
- * calls it once per refresh.
+ * uses ({@code yyyy-MM-ddTHH:mm:ssZ}, UTC, whole seconds: botocore parses exactly that), and into
+ * the container-credentials document in the EKS Pod Identity agent's fields and order ({@code
+ * AccessKeyId, SecretAccessKey, Token, AccountId, Expiration}; the same timestamp, which is RFC
+ * 3339). The broker calls it once per refresh.
  */
 public final class ImdsRenderer implements CredentialsRenderer<ImdsDocuments> {
 
@@ -41,11 +43,18 @@ public final class ImdsRenderer implements CredentialsRenderer<ImdsDocuments> {
     document.put("Expiration", timestamp(credentials.expiration()));
     byte[] plain = json.writeValueAsBytes(document);
     document.put("AccountId", request.role().accountId());
-    return new ImdsDocuments(plain, json.writeValueAsBytes(document));
+    byte[] extended = json.writeValueAsBytes(document);
+    ObjectNode container = json.createObjectNode();
+    container.put("AccessKeyId", credentials.accessKeyId());
+    container.put("SecretAccessKey", credentials.secretAccessKey());
+    container.put("Token", credentials.sessionToken());
+    container.put("AccountId", request.role().accountId());
+    container.put("Expiration", timestamp(credentials.expiration()));
+    return new ImdsDocuments(plain, extended, json.writeValueAsBytes(container));
   }
 
   /** EC2's timestamp form, truncated to whole seconds. */
-  static String timestamp(Instant instant) {
+  public static String timestamp(Instant instant) {
     return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.SECONDS));
   }
 }

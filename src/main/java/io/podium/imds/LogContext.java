@@ -11,14 +11,14 @@ import org.slf4j.MDC;
  * one log call and removes them again, on the thread that logs: {@code try (LogContext _ =
  * LogContext.of(pod).role(role)) { log.info(…); }}.
  */
-final class LogContext implements AutoCloseable {
+public final class LogContext implements AutoCloseable {
 
   private final List<String> keys = new ArrayList<>(8);
 
   private LogContext() {}
 
   /** A context naming {@code pod}, which may be {@code null} (the node itself, say). */
-  static LogContext of(PodIdentity pod) {
+  public static LogContext of(PodIdentity pod) {
     LogContext context = new LogContext();
     if (pod != null) {
       context.put("pod.namespace", pod.namespace());
@@ -28,15 +28,15 @@ final class LogContext implements AutoCloseable {
     return context;
   }
 
-  LogContext role(RoleArn role) {
+  public LogContext role(RoleArn role) {
     return role == null ? this : put("iam.role", role.toString());
   }
 
-  LogContext accessKeyId(String accessKeyId) {
+  public LogContext accessKeyId(String accessKeyId) {
     return put("credentials.access_key_id", accessKeyId);
   }
 
-  LogContext put(String key, String value) {
+  public LogContext put(String key, String value) {
     if (value != null) {
       MDC.put(key, value);
       keys.add(key);

@@ -17,7 +17,7 @@ import java.util.function.IntSupplier;
  * {@link #close()} (so that a restarted server can register them anew). Labels are bounded: {@link
  * Route}, the status code, {@link Rejection}.
  */
-final class MetadataMetrics implements AutoCloseable {
+final class MetadataMetrics implements ConnectionEvents, AutoCloseable {
 
   private static final double[] DURATION_BOUNDS = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
@@ -139,9 +139,14 @@ final class MetadataMetrics implements AutoCloseable {
     this.open = openNow;
   }
 
-  /** One connection closed as it opened, at the {@code "source_limit"} or the {@code "limit"}. */
-  void connectionRefused(String cap) {
+  @Override
+  public void connectionRefused(String cap) {
     (cap.equals("limit") ? refusedAtLimit : refusedAtSourceLimit).inc();
+  }
+
+  @Override
+  public void requestTimedOut() {
+    rejected(Rejection.REQUEST_TIMEOUT);
   }
 
   /** One request refused for {@code reason}. */

@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
  * written. Pipelined requests are therefore answered in order, even when an answer is computed on
  * another thread, and a client that does not read its responses stops being read.
  */
-final class RequestSequencer extends ChannelDuplexHandler {
+public final class RequestSequencer extends ChannelDuplexHandler {
 
   private boolean inFlight;
 

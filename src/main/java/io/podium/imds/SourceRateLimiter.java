@@ -12,10 +12,10 @@ import java.util.function.LongSupplier;
  * would have — so a flood of new addresses costs nothing but their own allowance; and a pod has one
  * address, so it cannot cycle through many to reset its own bucket.
  */
-final class SourceRateLimiter {
+public final class SourceRateLimiter {
 
   /** The answer for one request. */
-  enum Verdict {
+  public enum Verdict {
     ALLOWED,
     /** Refused, the first time since the source was last allowed: worth one log line. */
     FIRST_LIMITED,
@@ -30,7 +30,7 @@ final class SourceRateLimiter {
   private final LongSupplier nanoTime;
   private final Stripe[] stripes = new Stripe[STRIPES];
 
-  SourceRateLimiter(int perSecond, int burst, int maxSources, LongSupplier nanoTime) {
+  public SourceRateLimiter(int perSecond, int burst, int maxSources, LongSupplier nanoTime) {
     this.perNano = perSecond / 1e9;
     this.burst = burst;
     this.nanoTime = nanoTime;
@@ -40,7 +40,7 @@ final class SourceRateLimiter {
     }
   }
 
-  Verdict tryAcquire(InetAddress source) {
+  public Verdict tryAcquire(InetAddress source) {
     Stripe stripe = stripes[Math.floorMod(source.hashCode(), STRIPES)];
     long now = nanoTime.getAsLong();
     synchronized (stripe) {

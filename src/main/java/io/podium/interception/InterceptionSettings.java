@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param checkInterval {@code --rule-check-interval}: how often the rule is checked and repaired
  * @param keepJumpFirst {@code --keep-jump-first}: whether the rule is also kept first on the
  *     prerouting hook, moved back when something else is put before it
+ * @param endpointLink the container-credentials addresses to put on a link of the node before the
+ *     rule goes in; empty when that endpoint is off or listens elsewhere
  */
 public record InterceptionSettings(
     List<InterfaceMatch> interfaces,
@@ -33,9 +35,29 @@ public record InterceptionSettings(
     int port,
     BackendChoice backend,
     Duration checkInterval,
-    boolean keepJumpFirst) {
+    boolean keepJumpFirst,
+    Optional<EndpointLink.Settings> endpointLink) {
 
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
+
+  /** Settings with no link for the container-credentials addresses. */
+  public InterceptionSettings(
+      List<InterfaceMatch> interfaces,
+      Optional<Inet4Address> hostIp,
+      Optional<Inet6Address> hostIp6,
+      int port,
+      BackendChoice backend,
+      Duration checkInterval,
+      boolean keepJumpFirst) {
+    this(
+        interfaces, hostIp, hostIp6, port, backend, checkInterval, keepJumpFirst, Optional.empty());
+  }
+
+  /** These settings, also putting the container-credentials addresses on a link. */
+  public InterceptionSettings withEndpointLink(Optional<EndpointLink.Settings> link) {
+    return new InterceptionSettings(
+        interfaces, hostIp, hostIp6, port, backend, checkInterval, keepJumpFirst, link);
+  }
 
   public InterceptionSettings {
     interfaces = List.copyOf(interfaces);

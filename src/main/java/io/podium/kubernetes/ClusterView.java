@@ -158,6 +158,7 @@ final class ClusterView {
     previous.ifPresent(p -> touched.addAll(p.ips()));
     touched.addAll(hostIpsChanged(previous.map(PodIdentity::hostIps), identity.hostIps()));
     lookups.ipsChanged(touched);
+    lookups.podChanged(identity.uid());
     listeners.upserted(identity);
   }
 

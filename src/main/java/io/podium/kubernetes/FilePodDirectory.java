@@ -202,6 +202,11 @@ public final class FilePodDirectory implements PodSource, ServiceAccountDirector
   }
 
   @Override
+  public CompletionStage<Optional<PodIdentity>> findByUid(String uid) {
+    return CompletableFuture.completedFuture(index.pod(uid));
+  }
+
+  @Override
   public NamespacePolicy namespacePolicy(String namespace) {
     NamespacePolicy policy = policies.get(namespace);
     return policy != null ? policy : NamespacePolicy.unannotated(namespace);

@@ -270,6 +270,11 @@ public final class InformerPodDirectory implements PodSource {
   }
 
   @Override
+  public CompletionStage<Optional<PodIdentity>> findByUid(String uid) {
+    return lookups.findByUid(uid);
+  }
+
+  @Override
   public NamespacePolicy namespacePolicy(String namespace) {
     return view.namespacePolicy(namespace);
   }

@@ -133,8 +133,10 @@ public final class KubernetesPodEvents implements PodProblems, AutoCloseable {
         switch (refused.kind()) {
           case POLICY_DENIED -> Reason.IAM_ROLE_DENIED;
           case INVALID_ANNOTATION -> Reason.IAM_ROLE_INVALID;
-          // The node's own addresses have no pod to tell.
-          case HOST_ADDRESS -> null;
+          // The node's own addresses have no pod to tell; a token refused for its caller's
+          // address or node, or for a pod that may not hold credentials, is the caller's problem
+          // (answered and logged), not a fault in the pod's configuration.
+          case HOST_ADDRESS, WRONG_ADDRESS, OTHER_NODE, POD_INELIGIBLE -> null;
         };
     if (reason != null) {
       report(pod, reason, "Podium refused the pod's IAM role: " + refused.reason());

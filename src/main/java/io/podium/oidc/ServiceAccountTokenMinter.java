@@ -11,12 +11,15 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Mints tokens shaped like the API server's projected service-account tokens ({@code iss}, {@code
@@ -86,6 +89,66 @@ public final class ServiceAccountTokenMinter {
                     "serviceaccount",
                     Map.of("name", serviceAccount, "uid", "00000000-0000-0000-0000-000000000000")))
             .build());
+  }
+
+  /**
+   * A token bound to a pod, as the kubelet asks the API server for one (a projected volume's {@code
+   * serviceAccountToken}): the {@code kubernetes.io} claim names the namespace, the pod (name and
+   * uid), the service account and, when given, the node, as Kubernetes 1.30+ does.
+   *
+   * @param pod the pod's namespace, name, uid, service account and node
+   * @param audiences the {@code aud} claim ({@code sts.amazonaws.com} for IRSA, {@code
+   *     pods.eks.amazonaws.com} for Pod Identity)
+   */
+  public String mintForPod(
+      BoundPod pod, List<String> audiences, Instant issuedAt, Instant expiration) {
+    Map<String, Object> kubernetes = new LinkedHashMap<>();
+    kubernetes.put("namespace", pod.namespace());
+    if (pod.node() != null) {
+      kubernetes.put("node", Map.of("name", pod.node(), "uid", stableUid("node/" + pod.node())));
+    }
+    kubernetes.put("pod", Map.of("name", pod.name(), "uid", pod.uid()));
+    kubernetes.put(
+        "serviceaccount",
+        Map.of(
+            "name",
+            pod.serviceAccount(),
+            "uid",
+            stableUid("serviceaccount/" + pod.namespace() + "/" + pod.serviceAccount())));
+    return mint(
+        new JWTClaimsSet.Builder()
+            .issuer(issuer.toString())
+            .subject("system:serviceaccount:" + pod.namespace() + ":" + pod.serviceAccount())
+            .audience(audiences)
+            .issueTime(Date.from(issuedAt))
+            .notBeforeTime(Date.from(issuedAt))
+            .expirationTime(Date.from(expiration))
+            .claim("kubernetes.io", kubernetes)
+            .build());
+  }
+
+  /**
+   * The pod a token is minted for.
+   *
+   * @param node {@code null} when the pod is not scheduled
+   */
+  public record BoundPod(
+      String namespace, String name, String uid, String serviceAccount, String node) {
+    public BoundPod {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(uid, "uid");
+      Objects.requireNonNull(serviceAccount, "serviceAccount");
+    }
+  }
+
+  /** The issuer the tokens carry. */
+  public IssuerUrl issuer() {
+    return issuer;
+  }
+
+  private static String stableUid(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /** A token with exactly these claims, signed with this minter's key and {@code kid}. */

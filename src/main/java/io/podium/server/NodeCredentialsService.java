@@ -55,6 +55,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
           .setProtocol(WireCodec.PROTOCOL)
           .addCapabilities(Capability.CAPABILITY_CREDENTIALS_PUSH)
           .addCapabilities(Capability.CAPABILITY_LOOKUP_CREDENTIALS)
+          .addCapabilities(Capability.CAPABILITY_SERVICE_ACCOUNT_KEYS)
           .addCapabilities(Capability.CAPABILITY_NODE_REPORTS)
           .build();
 

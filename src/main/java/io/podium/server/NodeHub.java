@@ -12,6 +12,7 @@ import io.podium.core.session.WeakInterner;
 import io.podium.wire.WireCodec;
 import io.podium.wire.v1.PodRemoved;
 import io.podium.wire.v1.PodState;
+import io.podium.wire.v1.ServiceAccountKeys;
 import io.podium.wire.v1.SessionCredentials;
 import io.podium.wire.v1.SyncComplete;
 import io.podium.wire.v1.WatchEvent;
@@ -54,6 +55,8 @@ public final class NodeHub implements PodChangeListener {
   // The nodes with a pod of each session, and how many: a refresh goes to those nodes' agents
   // without looking at any other pod (a scan of every pod per refresh grew with the cluster).
   private final Map<SessionRequest, Map<String, Integer>> nodesPerSession = new HashMap<>();
+  // The cluster's service-account signing keys, sent to every agent; null until first read.
+  private WatchEvent keys;
 
   /**
    * A permitted role without the pod it was decided for: what the pods of one session share, kept
@@ -235,11 +238,35 @@ public final class NodeHub implements PodChangeListener {
   }
 
   /**
-   * Adds {@code stream} for its node and sends it, in order: every pod of the node, the credentials
-   * of their sessions that are cached, and SyncComplete.
+   * The cluster's service-account signing keys changed: every agent gets them now, every agent that
+   * subscribes later gets them before its snapshot.
+   *
+   * @param jwks the public keys as a JWKS document
+   * @param issuers the accepted {@code iss} values; empty accepts any
+   */
+  public synchronized void serviceAccountKeys(String jwks, Collection<String> issuers) {
+    keys =
+        WatchEvent.newBuilder()
+            .setServiceAccountKeys(
+                ServiceAccountKeys.newBuilder().setJwks(jwks).addAllIssuers(issuers))
+            .build();
+    for (Set<AgentStream> node : streams.values()) {
+      for (AgentStream stream : node) {
+        stream.send(keys);
+      }
+    }
+  }
+
+  /**
+   * Adds {@code stream} for its node and sends it, in order: the service-account signing keys (when
+   * read), every pod of the node, the credentials of their sessions that are cached, and
+   * SyncComplete.
    */
   public synchronized void subscribe(AgentStream stream) {
     streams.computeIfAbsent(stream.node(), n -> new LinkedHashSet<>()).add(stream);
+    if (keys != null) {
+      stream.send(keys);
+    }
     NodePods pods = byNode.get(stream.node());
     Set<SessionRequest> sessions = new LinkedHashSet<>();
     for (Tracked tracked : pods == null ? List.<Tracked>of() : pods.values()) {

@@ -48,6 +48,23 @@ public final class PodMutation {
   public static final String AWS_ROLE_ARN = "AWS_ROLE_ARN";
   public static final String AWS_WEB_IDENTITY_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
 
+  /**
+   * Opts a pod, or every pod of a service account, into EKS Pod Identity's container credentials
+   * instead of IRSA ({@code "true"}, Go's boolean spellings); the pod's value wins.
+   */
+  public static final String POD_IDENTITY_ANNOTATION = "podium.io/pod-identity";
+
+  public static final String POD_IDENTITY_VOLUME = "eks-pod-identity-token";
+  public static final String POD_IDENTITY_MOUNT_PATH =
+      "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount";
+  public static final String POD_IDENTITY_TOKEN_PATH = "eks-pod-identity-token";
+  public static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
+  public static final String CONTAINER_CREDENTIALS_URI = "http://169.254.170.23/v1/credentials";
+  public static final String AWS_CONTAINER_CREDENTIALS_FULL_URI =
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+  public static final String AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE =
+      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+
   static final String ROLE_ARN = "role-arn";
   static final String AUDIENCE = "audience";
   static final String STS_REGIONAL_ENDPOINTS = "sts-regional-endpoints";
@@ -127,6 +144,16 @@ public final class PodMutation {
 
   private Mutation mutate(Pod pod, String podName, ServiceAccountLookup.Found found) {
     ServiceAccountView account = found.account();
+    List<String> warnings = new ArrayList<>();
+    // Chosen before web identity, as upstream chooses its container-credentials mode first.
+    if (podIdentity(pod, account, warnings)) {
+      return injected(
+          pod,
+          podName,
+          containerCredentials(pod),
+          warnings,
+          "EKS Pod Identity's container credentials (the node's Podium decides the role)");
+    }
     Optional<String> annotated =
         account.annotation(settings.annotation(ROLE_ARN)).filter(value -> !value.isBlank());
     if (annotated.isEmpty()) {
@@ -167,23 +194,77 @@ public final class PodMutation {
               + denied.explanation());
     }
 
-    List<String> warnings = new ArrayList<>();
     Injection injection = webIdentity(pod, account, role, warnings);
+    return injected(
+        pod,
+        podName,
+        injection,
+        warnings,
+        "role " + role + " of service account " + account.qualifiedName());
+  }
+
+  private static Mutation injected(
+      Pod pod, String podName, Injection injection, List<String> warnings, String what) {
     List<PatchOperation> patch = InjectionPatch.operations(pod, injection);
     if (patch.isEmpty()) {
       return new Mutation(
           Outcome.UNCHANGED,
           patch,
           warnings,
-          "pod " + podName + " already has role " + role + " in every container",
+          "pod " + podName + " already has " + what + " in every container",
           Optional.empty());
     }
     return new Mutation(
-        Outcome.MUTATED,
-        patch,
-        warnings,
-        "pod " + podName + " given role " + role + " of service account " + account.qualifiedName(),
-        Optional.empty());
+        Outcome.MUTATED, patch, warnings, "pod " + podName + " given " + what, Optional.empty());
+  }
+
+  /** Whether the pod, or else its service account, opts into Pod Identity. */
+  private boolean podIdentity(Pod pod, ServiceAccountView account, List<String> warnings) {
+    Map<String, String> podAnnotations = metadata(pod).getAnnotations();
+    String onPod = podAnnotations == null ? null : podAnnotations.get(POD_IDENTITY_ANNOTATION);
+    if (onPod != null) {
+      Optional<Boolean> parsed = goBoolean(onPod.strip());
+      if (parsed.isPresent()) {
+        return parsed.get();
+      }
+      warnings.add(ignored("the pod", POD_IDENTITY_ANNOTATION, onPod, "true or false"));
+    }
+    Optional<String> onAccount = account.annotation(POD_IDENTITY_ANNOTATION);
+    if (onAccount.isEmpty()) {
+      return false;
+    }
+    Optional<Boolean> parsed = goBoolean(onAccount.get().strip());
+    if (parsed.isEmpty()) {
+      warnings.add(
+          ignored(
+              "service account " + account.qualifiedName(),
+              POD_IDENTITY_ANNOTATION,
+              onAccount.get(),
+              "true or false"));
+    }
+    return parsed.orElse(false);
+  }
+
+  /**
+   * EKS Pod Identity, as the upstream webhook's container-credentials mode injects it: the node
+   * endpoint's URI and a projected token for its audience.
+   */
+  private Injection containerCredentials(Pod pod) {
+    String tokenFile =
+        Injection.tokenFile(POD_IDENTITY_MOUNT_PATH, POD_IDENTITY_TOKEN_PATH, windows(pod));
+    Map<String, String> podAnnotations = metadata(pod).getAnnotations();
+    return new Injection(
+        POD_IDENTITY_VOLUME,
+        POD_IDENTITY_MOUNT_PATH,
+        POD_IDENTITY_TOKEN_PATH,
+        POD_IDENTITY_AUDIENCE,
+        settings.tokenExpirationSeconds(),
+        List.of(
+            new EnvVar(AWS_CONTAINER_CREDENTIALS_FULL_URI, CONTAINER_CREDENTIALS_URI, null),
+            new EnvVar(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, tokenFile, null)),
+        false,
+        settings.region(),
+        skipContainers(podAnnotations));
   }
 
   /** IRSA: the token for STS's audience, the role and the token file in every container. */

@@ -321,6 +321,8 @@ public final class WireCodec {
       case HOST_ADDRESS -> Refusal.REFUSAL_HOST_ADDRESS;
       case INVALID_ANNOTATION -> Refusal.REFUSAL_INVALID_ANNOTATION;
       case POLICY_DENIED -> Refusal.REFUSAL_POLICY_DENIED;
+      // Decided by the agent for one token, never part of a pod's decision on the wire.
+      case WRONG_ADDRESS, OTHER_NODE, POD_INELIGIBLE -> Refusal.REFUSAL_UNSPECIFIED;
     };
   }
 

@@ -236,4 +236,37 @@ class NodeViewTest {
     assertThat(waiting).isCompleted();
     assertThat(waiting.join().credentials().accessKeyId()).isEqualTo("ASIALATE");
   }
+
+  @Test
+  void aPodAwaitedByUidArrivesWithItsEvent() {
+    view.streamStarted(replicaA);
+    var waiting = view.awaitPod(web.uid());
+    assertThat(waiting).isNotDone();
+
+    view.podUpserted(replicaA, permitted(web));
+
+    assertThat(waiting).isCompleted();
+    assertThat(waiting.join())
+        .hasValueSatisfying(entry -> assertThat(entry.pod().uid()).isEqualTo(web.uid()));
+    assertThat(view.awaitPod(web.uid())).as("known: at once").isCompleted();
+  }
+
+  @Test
+  void theServersSigningKeysReachTheEndpointOnceEachAndLateListenersHearTheLast() {
+    java.util.List<String> heard = new java.util.ArrayList<>();
+    io.podium.wire.v1.ServiceAccountKeys first =
+        io.podium.wire.v1.ServiceAccountKeys.newBuilder()
+            .setJwks("{\"keys\":[]}")
+            .addIssuers("https://a")
+            .build();
+    io.podium.wire.v1.ServiceAccountKeys second =
+        first.toBuilder().clearIssuers().addIssuers("https://b").build();
+
+    view.serviceAccountKeys(first);
+    view.onServiceAccountKeys(keys -> heard.add(keys.getIssuers(0)));
+    view.serviceAccountKeys(first); // the other replica sends the same keys
+    view.serviceAccountKeys(second);
+
+    assertThat(heard).containsExactly("https://a", "https://b");
+  }
 }

@@ -114,6 +114,12 @@ public final class BenchCluster {
           }
 
           @Override
+          public CompletionStage<java.util.Optional<io.podium.core.pod.PodIdentity>> findByUid(
+              String uid) {
+            return CompletableFuture.completedFuture(index.pod(uid));
+          }
+
+          @Override
           public NamespacePolicy namespacePolicy(String namespace) {
             NamespacePolicy policy = policies.get(namespace);
             return policy != null ? policy : NamespacePolicy.unannotated(namespace);

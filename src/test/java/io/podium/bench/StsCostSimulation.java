@@ -448,6 +448,12 @@ public final class StsCostSimulation {
             }
 
             @Override
+            public CompletionStage<java.util.Optional<io.podium.core.pod.PodIdentity>> findByUid(
+                String uid) {
+              return CompletableFuture.completedFuture(index.pod(uid));
+            }
+
+            @Override
             public NamespacePolicy namespacePolicy(String namespace) {
               return policy(namespace);
             }

@@ -103,6 +103,8 @@ class AgentServerIT {
                 "agent",
                 "--node",
                 "node-1",
+                "--container-credentials-listen",
+                "none",
                 "--imds-listen",
                 "127.0.0.1:" + imdsPort,
                 "--metadata-upstream",

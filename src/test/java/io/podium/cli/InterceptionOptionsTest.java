@@ -84,6 +84,8 @@ class InterceptionOptionsTest {
                     "10.0.0.1",
                     "--host-interface",
                     "cni0",
+                    "--container-credentials-listen",
+                    "none",
                     "--imds-listen",
                     "127.0.0.1:8181")
                 .err())

@@ -120,6 +120,14 @@ class KubernetesAgentServerIT {
           .resource(
               ApiObjects.pod("shop", "db").onNode("node-2").ip("127.0.0.2").role("shop-db").build())
           .create();
+      // Each session's owner prefetches it before anyone asks. Waiting for that keeps the count
+      // below about sharing: on a starved machine a replica's first, cold STS call can outlast the
+      // agent's --lookup-deadline, and the agent then rightly asks the other replica, which
+      // fetches too.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> sts.stats().callCount("AssumeRole") >= 2);
       // The first answers may be slow while the JVMs are cold on a busy machine: a client that
       // gave up after 3 s simply asks again, as SDKs do.
       await()
@@ -166,7 +174,7 @@ class KubernetesAgentServerIT {
           .until(
               () ->
                   ImdsClient.get("127.0.0.3", imdsPort, CREDENTIALS + "shop-web").status() == 200);
-      // Three sessions (one per pod: the session name is {namespace}-{pod}), two replicas: three
+      // Three sessions (one per pod: the session name is {namespace}@{pod}), two replicas: three
       // AssumeRole calls, where replicas that did not share would make six.
       // A replica that misses a lease renewal on a starved machine drops the other from its view
       // for a moment and fetches too; say so, with both views, if that is what happened.

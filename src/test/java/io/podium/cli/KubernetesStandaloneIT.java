@@ -111,6 +111,8 @@ class KubernetesStandaloneIT {
                 "http://127.0.0.1:" + stsPort,
                 "--role-base-arn",
                 ROLES,
+                "--container-credentials-listen",
+                "none",
                 "--imds-listen",
                 "127.0.0.1:" + imdsPort,
                 "--metadata-upstream",

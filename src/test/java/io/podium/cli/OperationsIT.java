@@ -127,6 +127,8 @@ class OperationsIT {
                   "http://127.0.0.1:" + stsAddress.getPort(),
                   "--role-base-arn",
                   "arn:aws:iam::123456789012:role/",
+                  "--container-credentials-listen",
+                  "none",
                   "--imds-listen",
                   "127.0.0.1:" + imdsPort,
                   "--metadata-upstream",

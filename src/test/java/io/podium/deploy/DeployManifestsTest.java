@@ -81,7 +81,7 @@ class DeployManifestsTest {
     List<HasMetadata> standalone = read("standalone.yaml");
 
     ClusterRole role = named(standalone, ClusterRole.class, "podium");
-    assertThat(role.getRules()).hasSize(2);
+    assertThat(role.getRules()).hasSize(3);
     PolicyRule read = role.getRules().get(0);
     assertThat(read.getApiGroups()).containsExactly("");
     assertThat(read.getResources())
@@ -90,6 +90,11 @@ class DeployManifestsTest {
     PolicyRule events = role.getRules().get(1);
     assertThat(events.getResources()).containsExactly("events");
     assertThat(events.getVerbs()).containsExactly("create");
+    // The signing keys that verify pods' tokens on the container-credentials endpoint.
+    PolicyRule keys = role.getRules().get(2);
+    assertThat(keys.getNonResourceURLs())
+        .containsExactly("/.well-known/openid-configuration", "/openid/v1/jwks");
+    assertThat(keys.getVerbs()).containsExactly("get");
     ClusterRoleBinding binding = named(standalone, ClusterRoleBinding.class, "podium");
     assertThat(binding.getSubjects().getFirst().getName()).isEqualTo("podium");
     assertThat(binding.getSubjects().getFirst().getNamespace()).isEqualTo("kube-system");
@@ -174,7 +179,10 @@ class DeployManifestsTest {
         .containsExactlyInAnyOrder(
             "[] [pods, namespaces, serviceaccounts] [get, list, watch]",
             "[authentication.k8s.io] [tokenreviews] [create]",
-            "[] [events] [create]");
+            "[] [events] [create]",
+            "[] [] [get]");
+    assertThat(role.getRules().getLast().getNonResourceURLs())
+        .containsExactly("/.well-known/openid-configuration", "/openid/v1/jwks");
     Role leases = named(objects, Role.class, "podium-server-leases");
     assertThat(leases.getMetadata().getNamespace()).isEqualTo("podium");
     assertThat(leases.getRules().getFirst().getResources()).containsExactly("leases");

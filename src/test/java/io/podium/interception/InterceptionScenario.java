@@ -475,6 +475,8 @@ abstract class InterceptionScenario {
                 STS,
                 "--role-base-arn",
                 "arn:aws:iam::" + ACCOUNT + ":role/",
+                "--container-credentials-listen",
+                "none",
                 "--imds-listen",
                 "0.0.0.0:8181",
                 "--log-format",

@@ -187,6 +187,13 @@ final class InProcessAgentApi implements AutoCloseable {
     }
 
     @Override
+    public CompletionStage<java.util.Optional<io.podium.core.pod.PodIdentity>> findByUid(
+        String uid) {
+
+      return CompletableFuture.completedFuture(index.pod(uid));
+    }
+
+    @Override
     public NamespacePolicy namespacePolicy(String namespace) {
       return namespaces.getOrDefault(namespace, NamespacePolicy.unannotated(namespace));
     }

@@ -111,6 +111,30 @@ class NodeCredentialsServiceTest {
   }
 
   @Test
+  void sendsTheSigningKeysBeforeTheSnapshotAndAgainWhenTheyChange() {
+    api.permit("shop", "shop-.*");
+    api.add(webOnA);
+    api.hub.serviceAccountKeys("{\"keys\":[]}", List.of("https://issuer-1"));
+
+    RecordingObserver<WatchEvent> events = watch("node-a");
+    api.hub.serviceAccountKeys("{\"keys\":[]}", List.of("https://issuer-2"));
+
+    assertThat(events.received)
+        .extracting(WatchEvent::getEventCase)
+        .containsExactly(
+            WatchEvent.EventCase.HELLO,
+            WatchEvent.EventCase.SERVICE_ACCOUNT_KEYS,
+            WatchEvent.EventCase.POD,
+            WatchEvent.EventCase.CREDENTIALS,
+            WatchEvent.EventCase.SYNCED,
+            WatchEvent.EventCase.SERVICE_ACCOUNT_KEYS);
+    assertThat(events.received.getFirst().getHello().getServer().getCapabilitiesList())
+        .contains(io.podium.wire.v1.Capability.CAPABILITY_SERVICE_ACCOUNT_KEYS);
+    assertThat(events.received.getLast().getServiceAccountKeys().getIssuersList())
+        .containsExactly("https://issuer-2");
+  }
+
+  @Test
   void anAgentNeverReceivesAnotherNodesPodsOrCredentials() {
     api.permit("shop", "shop-.*");
     api.add(webOnA);

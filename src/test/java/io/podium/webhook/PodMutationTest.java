@@ -854,4 +854,101 @@ class PodMutationTest {
   private static <T> Optional<T> none() {
     return Optional.empty();
   }
+
+  @Nested
+  class PodIdentityMode {
+
+    private static final String TOKEN =
+        "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token";
+
+    private Pod optedIn() {
+      return pod("app")
+          .editMetadata()
+          .addToAnnotations(PodMutation.POD_IDENTITY_ANNOTATION, "true")
+          .endMetadata()
+          .build();
+    }
+
+    @Test
+    void injectsTheContainerCredentialsUriAndTokenFileAsUpstreamsPodIdentityModeDoes() {
+      Pod admitted = admitted(optedIn(), WebhookPods.account(Map.of()));
+
+      Container app = admitted.getSpec().getContainers().getFirst();
+      assertThat(envOf(app))
+          .containsExactly(
+              "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://169.254.170.23/v1/credentials",
+              "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + TOKEN);
+      VolumeMount mount =
+          app.getVolumeMounts().stream()
+              .filter(m -> m.getName().equals("eks-pod-identity-token"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(mount.getMountPath())
+          .isEqualTo("/var/run/secrets/pods.eks.amazonaws.com/serviceaccount");
+      assertThat(mount.getReadOnly()).isTrue();
+      ServiceAccountTokenProjection token =
+          admitted.getSpec().getVolumes().stream()
+              .filter(v -> v.getName().equals("eks-pod-identity-token"))
+              .findFirst()
+              .orElseThrow()
+              .getProjected()
+              .getSources()
+              .getFirst()
+              .getServiceAccountToken();
+      assertThat(token.getAudience()).isEqualTo("pods.eks.amazonaws.com");
+      assertThat(token.getPath()).isEqualTo("eks-pod-identity-token");
+    }
+
+    @Test
+    void isChosenBeforeWebIdentityWhenTheServiceAccountOptsIn() {
+      Map<String, String> annotations = new java.util.HashMap<>();
+      annotations.put("eks.amazonaws.com/role-arn", WebhookPods.ROLE);
+      annotations.put(PodMutation.POD_IDENTITY_ANNOTATION, "true");
+
+      Pod admitted = admitted(pod("app").build(), WebhookPods.account(annotations));
+
+      assertThat(envOf(admitted.getSpec().getContainers().getFirst()))
+          .contains("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + TOKEN)
+          .noneMatch(env -> env.startsWith("AWS_ROLE_ARN"));
+    }
+
+    @Test
+    void aPodSayingFalseKeepsWebIdentityAndAnUnreadableValueIsAWarning() {
+      Map<String, String> annotations = new java.util.HashMap<>();
+      annotations.put("eks.amazonaws.com/role-arn", WebhookPods.ROLE);
+      annotations.put(PodMutation.POD_IDENTITY_ANNOTATION, "true");
+      Pod declines =
+          pod("app")
+              .editMetadata()
+              .addToAnnotations(PodMutation.POD_IDENTITY_ANNOTATION, "false")
+              .endMetadata()
+              .build();
+      Pod unreadable =
+          pod("app")
+              .editMetadata()
+              .addToAnnotations(PodMutation.POD_IDENTITY_ANNOTATION, "yes please")
+              .endMetadata()
+              .build();
+
+      assertThat(
+              envOf(
+                  admitted(declines, WebhookPods.account(annotations))
+                      .getSpec()
+                      .getContainers()
+                      .getFirst()))
+          .contains("AWS_ROLE_ARN=" + WebhookPods.ROLE);
+      Mutation mutation = mutate(unreadable, withRole());
+      assertThat(mutation.warnings()).anyMatch(w -> w.contains("podium.io/pod-identity"));
+      assertThat(
+              envOf(
+                  Patches.apply(unreadable, mutation.patch()).getSpec().getContainers().getFirst()))
+          .contains("AWS_ROLE_ARN=" + WebhookPods.ROLE);
+    }
+
+    @Test
+    void withoutTheAnnotationNothingChangesForAPodWithoutRole() {
+      assertThat(mutate(pod("app").build(), WebhookPods.account(Map.of())).outcome())
+          .isEqualTo(Outcome.NO_ROLE);
+    }
+  }
 }
