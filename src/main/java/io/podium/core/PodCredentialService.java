@@ -87,8 +87,7 @@ public final class PodCredentialService<R> implements CallerCredentials<R> {
                             "STS has not answered within "
                                 + stsWait.toMillis()
                                 + " ms; credentials will be ready shortly"))));
-    answer.whenComplete((outcome, failure) -> timeout.cancel());
-    return answer;
+    return answer.whenComplete((outcome, failure) -> timeout.cancel());
   }
 
   private CredentialOutcome<R> issuedOrFailed(

@@ -199,8 +199,7 @@ public final class InformerServiceAccountDirectory
     // One read for every pod of a new Deployment asking at once.
     CompletableFuture<ServiceAccountLookup> read =
         inFlight.computeIfAbsent(key, k -> read(namespace, name));
-    read.whenComplete((result, failure) -> inFlight.remove(key, read));
-    return read;
+    return read.whenComplete((result, failure) -> inFlight.remove(key, read));
   }
 
   /** Reads what the cache lacks of {@code namespace/name}, bounded by the read timeout. */

@@ -72,7 +72,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
                           "Closed the connection from {}: no whole request within {}",
                           ctx.channel().remoteAddress(),
                           timeout);
-                      ctx.close();
+                      var _ = ctx.close();
                     }
                   },
                   timeout.toNanos(),

@@ -37,7 +37,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
         ctx.channel().remoteAddress() instanceof InetSocketAddress peer ? peer.getAddress() : null;
     if (!acquire(source)) {
       log.debug("Refused a connection from {}: too many open connections", source);
-      ctx.close();
+      var _ = ctx.close();
       return;
     }
     ctx.channel().closeFuture().addListener(closed -> release(source));

@@ -654,7 +654,7 @@ public final class StsCostSimulation {
       requestsAnswered++;
       if (!answer.isDone()) {
         requestsNotCached++;
-        answer.thenAccept(outcome -> followUp(pod, outcome));
+        var _ = answer.thenAccept(outcome -> followUp(pod, outcome));
         return;
       }
       followUp(pod, answer.join());
@@ -782,17 +782,19 @@ public final class StsCostSimulation {
       if (!answer.isDone()) {
         requestsNotCached++;
       }
-      answer.whenComplete(
-          (response, failure) -> {
-            if (failure == null && response.hasCredentials()) {
-              agent.arrived(response.getCredentials());
-              answered(
-                  pod, Instant.ofEpochSecond(response.getCredentials().getExpirationUnixSeconds()));
-            } else {
-              requestsRefused++;
-              scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
-            }
-          });
+      var _ =
+          answer.whenComplete(
+              (response, failure) -> {
+                if (failure == null && response.hasCredentials()) {
+                  agent.arrived(response.getCredentials());
+                  answered(
+                      pod,
+                      Instant.ofEpochSecond(response.getCredentials().getExpirationUnixSeconds()));
+                } else {
+                  requestsRefused++;
+                  scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
+                }
+              });
     }
 
     Duration remaining(SessionCredentials credentials) {

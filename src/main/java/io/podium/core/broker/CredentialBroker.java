@@ -127,7 +127,13 @@ public final class CredentialBroker<R> {
           return CompletableFuture.completedFuture(session.current);
         }
         observer.cacheMiss();
-        return startAttempt(session, now, StsCallQueue.Priority.CALLER_WAITING).copy();
+        if (session.pending == null) {
+          session.pending = new CompletableFuture<>();
+        }
+        // Captured before submitting: a direct executor may complete and clear it at once.
+        CompletableFuture<CachedCredentials<R>> shared = session.pending;
+        startAttempt(session, now, StsCallQueue.Priority.CALLER_WAITING);
+        return shared.copy();
       }
     }
   }
@@ -200,24 +206,24 @@ public final class CredentialBroker<R> {
 
   // --- attempts -----------------------------------------------------------------------------
 
-  /** Makes sure an attempt is coming, and returns the future every caller shares. */
-  private CompletableFuture<CachedCredentials<R>> startAttempt(
-      Session session, Instant now, StsCallQueue.Priority priority) {
+  /**
+   * Makes sure an attempt is coming; its answer completes {@code session.pending}, the future every
+   * waiting caller shares.
+   */
+  private void startAttempt(Session session, Instant now, StsCallQueue.Priority priority) {
     if (session.pending == null) {
       session.pending = new CompletableFuture<>();
     }
-    // Captured before submitting: a direct executor may complete and clear it at once.
-    CompletableFuture<CachedCredentials<R>> shared = session.pending;
     if (session.call != null) {
       if (priority == StsCallQueue.Priority.CALLER_WAITING) {
         calls.promote(session.call);
       }
-      return shared;
+      return;
     }
     if (now.isBefore(session.nextAttemptAt)) {
       // Backing off: the timer set for nextAttemptAt starts the attempt.
       session.ensureTimer(Duration.between(now, session.nextAttemptAt));
-      return shared;
+      return;
     }
     session.cancelTimer();
     StsCallQueue.Call call = new StsCallQueue.Call(() -> callSts(session));
@@ -227,7 +233,6 @@ public final class CredentialBroker<R> {
       pendingPrefetches.incrementAndGet();
     }
     calls.submit(call, priority);
-    return shared;
   }
 
   private void callSts(Session session) {
