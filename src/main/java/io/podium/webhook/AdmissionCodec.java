@@ -159,7 +159,8 @@ final class AdmissionCodec {
 
   private static String cause(RuntimeException e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    // Bounded, as a chain of causes may loop back on itself (initCause only refuses itself).
+    for (int depth = 0; depth < 32 && root.getCause() != null; depth++) {
       root = root.getCause();
     }
     String message =
