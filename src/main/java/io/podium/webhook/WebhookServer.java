@@ -56,7 +56,7 @@ public final class WebhookServer implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     /** Longer than the API server keeps an idle connection to a webhook (90 s). */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
     public Config {
       Objects.requireNonNull(listen, "listen");

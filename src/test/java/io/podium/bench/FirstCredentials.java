@@ -172,7 +172,7 @@ public final class FirstCredentials {
                   withRateLimit(standaloneArgs(kubeconfig, stsPort, imdsPort), options),
                   awsKeys);
           processes.add(standalone);
-          standalone.awaitListening(imdsPort, Duration.ofSeconds(120));
+          standalone.awaitListening(imdsPort, Duration.ofMinutes(2));
         }
         case "agent-server" -> {
           makeCertificates(options.work());
@@ -187,8 +187,8 @@ public final class FirstCredentials {
           PodiumProcess agent =
               PodiumProcess.start(options.work(), agentArgs(options.work(), serverPort, imdsPort));
           processes.add(agent);
-          server.awaitOutput("agent API on", Duration.ofSeconds(120));
-          agent.awaitOutput("Synced with server", Duration.ofSeconds(120));
+          server.awaitOutput("agent API on", Duration.ofMinutes(2));
+          agent.awaitOutput("Synced with server", Duration.ofMinutes(2));
           agent.awaitListening(imdsPort, Duration.ofSeconds(60));
         }
         default -> throw new IllegalStateException(options.mode());
