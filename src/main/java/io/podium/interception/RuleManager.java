@@ -210,7 +210,8 @@ public final class RuleManager implements AutoCloseable {
         }
         case Observed.Absent() -> {
           long cut = write(spec);
-          if (last.get(family) instanceof RuleCheck previous && previous.inPlace()) {
+          RuleCheck previous = last.get(family);
+          if (previous != null && previous.inPlace()) {
             // It was in place at the last check: someone removed it (iptables -F, a CNI reset).
             metrics.repaired(family);
             yield new RuleCheck.Repaired(family, "it was missing", cut);
