@@ -1,5 +1,6 @@
 package io.podium.bench;
 
+import com.google.errorprone.annotations.FormatMethod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.podium.stsemulator.BootstrapCredentials;
@@ -556,6 +557,7 @@ public final class FirstCredentials {
     PodiumProcess.makeCertificates(dir, NODE);
   }
 
+  @FormatMethod
   private static void log(String format, Object... args) {
     System.err.println("[first-credentials] " + format.formatted(args));
   }
