@@ -867,7 +867,7 @@ public final class StsCostSimulation {
      * longest-lived per session, forgotten when no pod of the node uses the session, as the agent's
      * {@code NodeView} keeps them), and its open streams.
      */
-    final class SimulatedAgent {
+    static final class SimulatedAgent {
       final String node;
       final Map<String, SessionCredentials> credentials = new HashMap<>();
       final Map<String, Integer> podsPerSession = new HashMap<>();
