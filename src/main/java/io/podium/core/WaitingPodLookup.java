@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Looks up the pod that holds an IP in a {@link PodIpIndex} that a watch keeps up to date, and lets
@@ -207,7 +208,7 @@ public final class WaitingPodLookup {
     final InetAddress ip;
     final long startedNanos;
     final CompletableFuture<PodLookup> future = new CompletableFuture<>();
-    volatile Scheduler.Cancellable timeout;
+    volatile Scheduler.@Nullable Cancellable timeout;
 
     Waiter(InetAddress ip, long startedNanos) {
       this.ip = ip;

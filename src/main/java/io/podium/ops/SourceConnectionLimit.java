@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
     return open.get();
   }
 
-  private boolean acquire(InetAddress source) {
+  private boolean acquire(@Nullable InetAddress source) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       return false;
@@ -74,7 +75,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
     return admitted[0];
   }
 
-  private void release(InetAddress source) {
+  private void release(@Nullable InetAddress source) {
     open.decrementAndGet();
     if (source != null) {
       bySource.computeIfPresent(source, (key, count) -> count == 1 ? null : count - 1);

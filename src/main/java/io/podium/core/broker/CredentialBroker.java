@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -89,11 +90,12 @@ public final class CredentialBroker<R> {
       session.lastRequested = now;
       if (session.servable(now)) {
         observer.cacheHit();
-        return Optional.of(session.current);
+        // Servable means that current is set.
+        return Optional.ofNullable(session.current);
       }
       if (session.servableDuringOutage(now)) {
         observer.servedDuringOutage();
-        return Optional.of(session.current);
+        return Optional.ofNullable(session.current);
       }
       return Optional.empty();
     }
@@ -412,17 +414,17 @@ public final class CredentialBroker<R> {
   /** One session's state; guarded by its own monitor. */
   private final class Session {
     final SessionRequest request;
-    CachedCredentials<R> current;
-    CompletableFuture<CachedCredentials<R>> pending;
-    StsCallQueue.Call call;
-    Scheduler.Cancellable timer;
-    StsCallException lastFailure;
+    @Nullable CachedCredentials<R> current;
+    @Nullable CompletableFuture<CachedCredentials<R>> pending;
+    StsCallQueue.@Nullable Call call;
+    Scheduler.@Nullable Cancellable timer;
+    @Nullable StsCallException lastFailure;
     int failures;
     Instant negativeUntil = Instant.MIN;
     Instant nextAttemptAt = Instant.MIN;
-    Instant lastRequested;
+    @Nullable Instant lastRequested;
     // When the last holder let go: requests made before it no longer keep the session alive.
-    Instant releasedAt;
+    @Nullable Instant releasedAt;
     int holders;
     boolean removed;
     // A PREFETCH-priority call was submitted and has not finished: counted in pendingPrefetches.
