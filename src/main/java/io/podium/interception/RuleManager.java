@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +36,7 @@ public final class RuleManager implements AutoCloseable {
   // Guarded by this.
   private final Map<IpFamily, RuleCheck> last = new EnumMap<>(IpFamily.class);
   private final Set<IpFamily> trafficSeen = EnumSet.noneOf(IpFamily.class);
-  private Scheduler.Cancellable nextCheck;
+  private Scheduler.@Nullable Cancellable nextCheck;
   private boolean closed;
 
   private volatile boolean ready;

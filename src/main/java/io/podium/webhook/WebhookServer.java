@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +77,8 @@ public final class WebhookServer implements AutoCloseable {
   private final WebhookMetrics metrics;
   private final ExecutorService admissions;
   private final WebhookChannelInitializer initializer;
-  private EventLoopGroup group;
-  private Channel channel;
+  private @Nullable EventLoopGroup group;
+  private @Nullable Channel channel;
   private boolean closed;
 
   /**
