@@ -199,7 +199,9 @@ public final class InformerServiceAccountDirectory
     // One read for every pod of a new Deployment asking at once.
     CompletableFuture<ServiceAccountLookup> read =
         inFlight.computeIfAbsent(key, k -> read(namespace, name));
-    return read.whenComplete((result, failure) -> inFlight.remove(key, read));
+    // Everyone asking gets the one read itself; the cleanup's own future is of no use to them.
+    var _ = read.whenComplete((result, failure) -> inFlight.remove(key, read));
+    return read;
   }
 
   /** Reads what the cache lacks of {@code namespace/name}, bounded by the read timeout. */
