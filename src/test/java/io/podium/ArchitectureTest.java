@@ -133,14 +133,19 @@ class ArchitectureTest {
   }
 
   @Test
-  void coreUsesOnlyTheJdkSlf4jAndRe2j() {
+  void coreUsesOnlyTheJdkSlf4jRe2jAndNullnessAnnotations() {
     classes()
         .that()
         .resideInAPackage(CORE)
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            "java..", "javax.annotation..", "org.slf4j..", "com.google.re2j..", CORE)
+            "java..",
+            "javax.annotation..",
+            "org.jspecify.annotations..",
+            "org.slf4j..",
+            "com.google.re2j..",
+            CORE)
         .check(classes);
   }
 

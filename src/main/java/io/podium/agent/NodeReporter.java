@@ -113,22 +113,23 @@ final class NodeReporter {
               .setServing(serving.getAsBoolean())
               .build();
     }
-    target
-        .report(report, DEADLINE)
-        .whenComplete(
-            (ack, failure) -> {
-              boolean again;
-              synchronized (this) {
-                inFlight = false;
-                again =
-                    failure == null
-                        ? answered(target, report, ack.getTaint())
-                        : failed(target, failure);
-                if (again && !closed) {
-                  nextTry = scheduler.schedule(retry, this::retry);
-                }
-              }
-            });
+    var _ =
+        target
+            .report(report, DEADLINE)
+            .whenComplete(
+                (ack, failure) -> {
+                  boolean again;
+                  synchronized (this) {
+                    inFlight = false;
+                    again =
+                        failure == null
+                            ? answered(target, report, ack.getTaint())
+                            : failed(target, failure);
+                    if (again && !closed) {
+                      nextTry = scheduler.schedule(retry, this::retry);
+                    }
+                  }
+                });
   }
 
   private void retry() {
@@ -144,6 +145,7 @@ final class NodeReporter {
   }
 
   /** Logs the answer once per kind; returns whether to report again later. */
+  @SuppressWarnings("RefactorSwitch") // statements that log, then return: clearer than yields
   private boolean answered(Target target, NodeReport report, TaintOutcome outcome) {
     boolean changed = outcome != lastOutcome;
     lastOutcome = outcome;

@@ -130,14 +130,17 @@ final class NodeView {
           updated.add(future);
           return updated;
         });
-    future.whenComplete(
-        (entry, failure) ->
-            waitingForPod.computeIfPresent(
-                uid,
-                (k, list) -> {
-                  list.remove(future);
-                  return list.isEmpty() ? null : list;
-                }));
+    // Each waiter has its own future, so the identity equals that remove() uses is the one wanted.
+    @SuppressWarnings("UndefinedEquals")
+    var _ =
+        future.whenComplete(
+            (entry, failure) ->
+                waitingForPod.computeIfPresent(
+                    uid,
+                    (k, list) -> {
+                      list.remove(future);
+                      return list.isEmpty() ? null : list;
+                    }));
     Entry now = pods.get(uid);
     if (now != null) {
       future.complete(Optional.of(now));
@@ -169,14 +172,18 @@ final class NodeView {
           updated.add(future);
           return updated;
         });
-    future.whenComplete(
-        (credentials, failure) ->
-            waiting.computeIfPresent(
-                sessionKey,
-                (k, list) -> {
-                  list.remove(future);
-                  return list.isEmpty() ? null : list;
-                }));
+    // Also when the caller's bound completes the future first: nobody waits any more. Each waiter
+    // has its own future, so the identity equals that remove() uses is the one wanted.
+    @SuppressWarnings("UndefinedEquals")
+    var _ =
+        future.whenComplete(
+            (credentials, failure) ->
+                waiting.computeIfPresent(
+                    sessionKey,
+                    (k, list) -> {
+                      list.remove(future);
+                      return list.isEmpty() ? null : list;
+                    }));
     // Arrived between the caller's check and the registration: complete at once.
     CachedCredentials<ImdsDocuments> now = credentials.get(sessionKey);
     if (now != null && now.remainingAt(clock.instant()).compareTo(minRemaining) >= 0) {

@@ -263,28 +263,28 @@ public final class ServerConnections implements AutoCloseable {
     }
     ServerLink link = order.get(i);
     return link.lookup(ip, want, settings.lookupDeadline())
-        .handle(
-            (response, failure) -> {
-              if (failure == null) {
-                if (response.hasPod()) {
-                  view.lookedUp(link, response.getPod());
-                }
-                if (response.hasCredentials()) {
-                  view.credentialsArrived(response.getCredentials());
-                }
-                return CompletableFuture.completedFuture(response);
+        .thenApply(
+            response -> {
+              if (response.hasPod()) {
+                view.lookedUp(link, response.getPod());
               }
+              if (response.hasCredentials()) {
+                view.credentialsArrived(response.getCredentials());
+              }
+              return response;
+            })
+        .exceptionallyCompose(
+            failure -> {
               Throwable cause =
                   failure instanceof CompletionException ? failure.getCause() : failure;
               if (!retryElsewhere(cause)) {
-                return CompletableFuture.<LookupResponse>failedFuture(cause);
+                return CompletableFuture.failedFuture(cause);
               }
               if (i + 1 < order.size()) {
                 metrics.lookupFailedOver();
               }
               return tryLinks(order, i + 1, ip, want, cause);
-            })
-        .thenCompose(f -> f);
+            });
   }
 
   /** A replica that is down, stopping or not synced: another may answer. */

@@ -4,6 +4,7 @@ import io.podium.core.broker.Credentials;
 import io.podium.core.broker.IssuedCredentials;
 import io.podium.core.broker.StsCallException;
 import io.podium.core.session.SessionRequest;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
@@ -70,7 +71,7 @@ final class AssumeRoleMapping {
     return new IssuedCredentials(credentials, user.arn());
   }
 
-  private static StsCallException invalidResponse(RuntimeException cause) {
+  private static StsCallException invalidResponse(@Nullable RuntimeException cause) {
     return new StsCallException.Unavailable(
         StsErrorMapping.INVALID_RESPONSE,
         "STS answered AssumeRole without complete credentials or the assumed-role ARN",

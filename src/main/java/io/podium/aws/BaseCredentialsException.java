@@ -6,8 +6,17 @@ package io.podium.aws;
  */
 final class BaseCredentialsException extends RuntimeException {
 
+  private final String reason;
+
   BaseCredentialsException(Throwable cause) {
     super("could not load Podium's own AWS credentials: " + describe(cause), cause);
+    this.reason = "could not load Podium's own AWS credentials: " + describe(cause);
+  }
+
+  /** Never null, unlike the message of an exception in general. */
+  @Override
+  public String getMessage() {
+    return reason;
   }
 
   private static String describe(Throwable cause) {

@@ -1,6 +1,8 @@
 package io.podium.aws;
 
 import io.podium.core.broker.StsCallException;
+import io.podium.core.role.RoleArn;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.metrics.MetricPublisher;
@@ -19,13 +21,13 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 final class SigningCredentials implements AutoCloseable {
 
   private final AwsCredentialsProvider provider;
-  private final StsAssumeRoleCredentialsProvider intermediate;
-  private final StsClient intermediateClient;
+  private final @Nullable StsAssumeRoleCredentialsProvider intermediate;
+  private final @Nullable StsClient intermediateClient;
 
   private SigningCredentials(
       AwsCredentialsProvider provider,
-      StsAssumeRoleCredentialsProvider intermediate,
-      StsClient intermediateClient) {
+      @Nullable StsAssumeRoleCredentialsProvider intermediate,
+      @Nullable StsClient intermediateClient) {
     this.provider = provider;
     this.intermediate = intermediate;
     this.intermediateClient = intermediateClient;
@@ -35,7 +37,8 @@ final class SigningCredentials implements AutoCloseable {
   static SigningCredentials create(
       StsSettings settings, AwsCredentialsProvider base, MetricPublisher metrics) {
     BaseCredentials marked = new BaseCredentials(base);
-    if (!settings.chained()) {
+    RoleArn intermediateRole = settings.intermediateRole();
+    if (intermediateRole == null) {
       return new SigningCredentials(marked, null, null);
     }
     StsClient client = StsClients.build(settings, marked, metrics);
@@ -45,7 +48,7 @@ final class SigningCredentials implements AutoCloseable {
               .stsClient(client)
               .refreshRequest(
                   r ->
-                      r.roleArn(settings.intermediateRole().toString())
+                      r.roleArn(intermediateRole.toString())
                           .roleSessionName(settings.intermediateSessionName())
                           .externalId(settings.intermediateExternalId()))
               // Renew ahead of expiry on the SDK's own thread, so no pod call waits for it.

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -208,7 +209,7 @@ final class StsErrorMapping {
     AwsErrorDetails details = service.awsErrorDetails();
     String rawCode = details == null ? null : details.errorCode();
     Kind kind = rawCode == null ? null : KINDS.get(rawCode);
-    String code = kind == null ? OTHER : rawCode;
+    String code = kind == null || rawCode == null ? OTHER : rawCode;
     if (kind == null) {
       // Unknown codes: the SDK's throttling classification first, else retryable, since we cannot
       // tell that the request itself is at fault.
@@ -252,7 +253,7 @@ final class StsErrorMapping {
   }
 
   /** The first throwable of {@code type} in the cause chain, or null; cycles are cut. */
-  private static Throwable find(Throwable failure, Class<? extends Throwable> type) {
+  private static @Nullable Throwable find(Throwable failure, Class<? extends Throwable> type) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       if (type.isInstance(t)) {
@@ -262,7 +263,7 @@ final class StsErrorMapping {
     return null;
   }
 
-  private static String printable(String code) {
+  private static String printable(@Nullable String code) {
     if (code == null) {
       return "(no error code)";
     }
@@ -270,7 +271,7 @@ final class StsErrorMapping {
   }
 
   /** Bounds length and strips control characters of text that came over the network. */
-  private static String clean(String text) {
+  private static String clean(@Nullable String text) {
     if (text == null || text.isBlank()) {
       return "(no message)";
     }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -29,9 +30,9 @@ import software.amazon.awssdk.regions.Region;
  */
 public record StsSettings(
     Region region,
-    URI endpointOverride,
-    RoleArn intermediateRole,
-    String intermediateExternalId,
+    @Nullable URI endpointOverride,
+    @Nullable RoleArn intermediateRole,
+    @Nullable String intermediateExternalId,
     String intermediateSessionName,
     Duration callTimeout,
     Duration attemptTimeout,

@@ -4,4 +4,7 @@
  * optional intermediate role, regional endpoints, the SDK's retries), and maps every STS error once
  * to a {@link io.podium.core.broker.StsCallException} kind. Uses {@code core}.
  */
+@NullMarked
 package io.podium.aws;
+
+import org.jspecify.annotations.NullMarked;

@@ -89,7 +89,7 @@ final class OidcPublishOptions {
       description =
           "How long a key stays in the JWKS after the cluster stopped using it: at least the"
               + " longest lifetime of a token for STS (IRSA: 24h). Default: ${DEFAULT-VALUE}.")
-  Duration retainKeys = Duration.ofHours(48);
+  Duration retainKeys = Duration.ofDays(2);
 
   @Option(
       names = "--s3-endpoint",

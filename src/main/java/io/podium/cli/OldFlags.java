@@ -33,6 +33,8 @@ final class OldFlags {
     KIAM("kiam agent and server", Set.of("agent", "server", "standalone", "dev"));
 
     private final String label;
+
+    @SuppressWarnings("ImmutableEnumChecker") // Set.of: immutable, which the check cannot see
     private final Set<String> commands;
 
     Origin(String label, Set<String> commands) {
@@ -182,13 +184,13 @@ final class OldFlags {
               "--app-port",
               Origin.KUBE2IAM,
               "--imds-listen 0.0.0.0:PORT",
-              value -> List.of("--imds-listen", "0.0.0.0:" + port("--app-port", value)),
+              value -> List.of("--imds-listen", "0.0.0.0:" + port(value)),
               ""),
           renamed(
               "--metrics-port",
               Origin.KUBE2IAM,
               "--metrics-listen 0.0.0.0:PORT",
-              value -> List.of("--metrics-listen", "0.0.0.0:" + port("--metrics-port", value)),
+              value -> List.of("--metrics-listen", "0.0.0.0:" + port(value)),
               "a port of its own (kube2iam's default was the app port); /healthz and /readyz too"),
           same(
               "--debug",
@@ -267,7 +269,7 @@ final class OldFlags {
               "--port",
               Origin.KIAM_AGENT,
               "--imds-listen 0.0.0.0:PORT",
-              value -> List.of("--imds-listen", "0.0.0.0:" + port("--port", value)),
+              value -> List.of("--imds-listen", "0.0.0.0:" + port(value)),
               "kiam's default was 3100"),
           refused(
               "--allow-ip-query",
@@ -658,7 +660,7 @@ final class OldFlags {
     };
   }
 
-  private static String port(String name, String value) {
+  private static String port(String value) {
     String text = value.strip();
     if (text.startsWith(":")) {
       text = text.substring(1);

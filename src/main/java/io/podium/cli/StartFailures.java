@@ -53,6 +53,7 @@ final class StartFailures implements CommandLine.IExecutionExceptionHandler {
   }
 
   /** The failure's message and its causes', without repeating one that is already included. */
+  @SuppressWarnings("ReferenceEquality") // the failure itself, not one equal to it
   static String describe(Throwable failure) {
     if (failure instanceof CannotStart || failure instanceof InvalidPodsFileException) {
       return failure.getMessage();

@@ -286,6 +286,6 @@ final class CredentialsRouter extends SimpleChannelInboundHandler<FullHttpReques
       log.warn(
           "Closing the connection from {}", CredentialsExchange.callerOf(ctx.channel()), cause);
     }
-    ctx.close();
+    var _ = ctx.close();
   }
 }

@@ -147,8 +147,7 @@ public final class PodCredentialService<R>
                             "STS has not answered within "
                                 + stsWait.toMillis()
                                 + " ms; credentials will be ready shortly"))));
-    answer.whenComplete((outcome, failure) -> timeout.cancel());
-    return answer;
+    return answer.whenComplete((outcome, failure) -> timeout.cancel());
   }
 
   private CredentialOutcome<R> issuedOrFailed(

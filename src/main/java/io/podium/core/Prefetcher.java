@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ public final class Prefetcher implements PodChangeListener {
     return heldByUid.size();
   }
 
-  private SessionRequest wantedSession(PodIdentity pod) {
+  private @Nullable SessionRequest wantedSession(PodIdentity pod) {
     if (!CredentialEligibility.mayHoldCredentials(pod, clock.instant())) {
       return null;
     }

@@ -41,6 +41,7 @@ public final class RoleDecider {
   }
 
   /** The decision for {@code pod} in a namespace governed by {@code namespace}. */
+  @SuppressWarnings("ReferenceEquality") // the comparison below is by reference on purpose
   public RoleOutcome decide(PodIdentity pod, NamespacePolicy namespace) {
     Remembered last = remembered.get(pod.uid());
     // By reference on purpose: equal-looking records decided before are not known to be the same.

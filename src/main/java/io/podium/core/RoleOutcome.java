@@ -4,6 +4,7 @@ import io.podium.core.pod.PodIdentity;
 import io.podium.core.role.RoleArn;
 import io.podium.core.role.RoleSource;
 import io.podium.core.session.SessionRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which role the caller at an IP may use, decided without calling STS: the basis of every metadata
@@ -25,11 +26,11 @@ public sealed interface RoleOutcome {
    * @param pod the caller's pod; {@code null} when the caller is the node
    * @param detail for the log: the reason with whatever it may not tell the caller (other pods)
    */
-  record Refused(Refusal kind, String reason, PodIdentity pod, String detail)
+  record Refused(Refusal kind, String reason, @Nullable PodIdentity pod, String detail)
       implements RoleOutcome {
 
     /** A refusal whose reason tells the log nothing more. */
-    public Refused(Refusal kind, String reason, PodIdentity pod) {
+    public Refused(Refusal kind, String reason, @Nullable PodIdentity pod) {
       this(kind, reason, pod, reason);
     }
   }

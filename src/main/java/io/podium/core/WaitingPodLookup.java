@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Looks up the pod that holds an IP in a {@link PodIpIndex} that a watch keeps up to date, and lets
@@ -180,7 +181,7 @@ public final class WaitingPodLookup {
                 finishUid(future, index.pod(uid), started);
               }
             });
-    future.whenComplete((pod, failure) -> timeout.cancel());
+    var _ = future.whenComplete((pod, failure) -> timeout.cancel());
     return future;
   }
 
@@ -222,6 +223,8 @@ public final class WaitingPodLookup {
   }
 
   /** Removes {@code future} from {@code uid}'s waiters; true for exactly one caller. */
+  @SuppressWarnings(
+      "ReferenceEquality") // each caller's own future: identity is what tells them apart
   private boolean unregister(String uid, CompletableFuture<Optional<PodIdentity>> future) {
     boolean[] removed = {false};
     uidWaiters.computeIfPresent(
@@ -316,7 +319,7 @@ public final class WaitingPodLookup {
     final InetAddress ip;
     final long startedNanos;
     final CompletableFuture<PodLookup> future = new CompletableFuture<>();
-    volatile Scheduler.Cancellable timeout;
+    volatile Scheduler.@Nullable Cancellable timeout;
 
     Waiter(InetAddress ip, long startedNanos) {
       this.ip = ip;

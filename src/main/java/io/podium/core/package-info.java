@@ -8,6 +8,9 @@
  * {@link io.podium.core.CallerCredentials} (served by the metadata API), {@link
  * io.podium.core.AgentTokens} and {@link io.podium.core.Replicas} (the server's view of the
  * cluster). Built from the four parts below it: {@code pod}, {@code role}, {@code session}, {@code
- * broker}. Uses only the JDK, SLF4J and RE2/J.
+ * broker}. Uses only the JDK, SLF4J, RE2/J and JSpecify's nullness annotations.
  */
+@NullMarked
 package io.podium.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -72,7 +72,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         verdict == ConnectionLimits.Verdict.FULL || verdict == ConnectionLimits.Verdict.FULL_FIRST
             ? "limit"
             : "source_limit");
-    ctx.close();
+    var _ = ctx.close();
     return false;
   }
 }

@@ -67,7 +67,7 @@ public final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
     if (state == State.REQUEST) {
       enter(ctx, State.IDLE, idleTimeout);
     }
-    ctx.write(msg, promise);
+    var _ = ctx.write(msg, promise);
   }
 
   @Override
@@ -108,7 +108,7 @@ public final class ConnectionTimeoutHandler extends ChannelDuplexHandler {
     } else {
       log.debug("Closed the idle connection from {}", Exchange.callerOf(ctx.channel()));
     }
-    ctx.close();
+    var _ = ctx.close();
   }
 
   private void cancel() {

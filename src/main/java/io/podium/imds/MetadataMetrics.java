@@ -42,7 +42,8 @@ final class MetadataMetrics implements ConnectionEvents, AutoCloseable {
   private volatile IntSupplier open = () -> 0;
   private final Map<Route, DistributionDataPoint> durationByRoute = new EnumMap<>(Route.class);
   private final Map<Rejection, CounterDataPoint> rejectedByReason = new EnumMap<>(Rejection.class);
-  private final Map<Integer, CounterDataPoint> requestsByRouteAndStatus = new ConcurrentHashMap<>();
+  private final Map<Route, Map<Integer, CounterDataPoint>> requestsByRouteAndStatus =
+      new EnumMap<>(Route.class);
 
   MetadataMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -107,6 +108,7 @@ final class MetadataMetrics implements ConnectionEvents, AutoCloseable {
             .register(registry);
     for (Route route : Route.values()) {
       durationByRoute.put(route, duration.labelValues(route.label()));
+      requestsByRouteAndStatus.put(route, new ConcurrentHashMap<>());
     }
     for (Rejection reason : Rejection.values()) {
       rejectedByReason.put(reason, rejected.labelValues(reason.label()));
@@ -116,9 +118,8 @@ final class MetadataMetrics implements ConnectionEvents, AutoCloseable {
   /** One answered request. */
   void answered(Route route, int status, long elapsedNanos) {
     requestsByRouteAndStatus
-        .computeIfAbsent(
-            route.ordinal() * 1000 + status,
-            key -> requests.labelValues(route.label(), Integer.toString(status)))
+        .get(route)
+        .computeIfAbsent(status, key -> requests.labelValues(route.label(), Integer.toString(key)))
         .inc();
     durationByRoute.get(route).observe(elapsedNanos / 1e9);
   }

@@ -187,6 +187,6 @@ final class MetadataRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
     } else {
       log.warn("Closing the connection from {}", Exchange.callerOf(ctx.channel()), cause);
     }
-    ctx.close();
+    var _ = ctx.close();
   }
 }

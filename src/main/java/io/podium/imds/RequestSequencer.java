@@ -50,7 +50,7 @@ public final class RequestSequencer extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof HttpResponse response) || response.status().code() < 200) {
-      ctx.write(msg, promise);
+      var _ = ctx.write(msg, promise);
       return;
     }
     ChannelPromise written = promise.unvoid();
@@ -60,9 +60,9 @@ public final class RequestSequencer extends ChannelDuplexHandler {
           if (future.isSuccess()) {
             ctx.read();
           } else {
-            future.channel().close();
+            var _ = future.channel().close();
           }
         });
-    ctx.write(msg, written);
+    var _ = ctx.write(msg, written);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -178,7 +179,7 @@ public final class EndpointLink {
   }
 
   /** {@code ip -d -j addr show dev DEVICE}'s one entry, or {@code null} when there is none. */
-  private JsonNode show() {
+  private @Nullable JsonNode show() {
     CommandRunner.Result shown = run("ip", "-d", "-j", "addr", "show", "dev", settings.device());
     if (!shown.succeeded()) {
       return null;

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -113,13 +114,18 @@ final class InterceptionMetrics implements AutoCloseable {
   }
 
   void inPlace(IpFamily family, long matchedPackets) {
-    Seen s = seen.get(family);
+    Seen s = seen(family);
     s.present = true;
     s.matchedPackets = matchedPackets;
   }
 
   void missing(IpFamily family) {
-    seen.get(family).present = false;
+    seen(family).present = false;
+  }
+
+  private Seen seen(IpFamily family) {
+    // Every family is in the map from the start.
+    return Objects.requireNonNull(seen.get(family));
   }
 
   void repaired(IpFamily family) {

@@ -143,7 +143,7 @@ final class IptablesBackend implements RuleBackend {
     }
     // Without -t: iptables-legacy-save -t nat would create the nat table of a kind the node does
     // not use; the whole dump lists only tables that exist.
-    Installed installed = read(family, List.of(flavor.save(family), "-c"));
+    Installed installed = read(List.of(flavor.save(family), "-c"));
     if (!installed.chainExists() && installed.jumps().isEmpty()) {
       return false;
     }
@@ -193,10 +193,10 @@ final class IptablesBackend implements RuleBackend {
   }
 
   private Installed read(IpFamily family) {
-    return read(family, List.of(flavor.save(family), "-t", "nat", "-c"));
+    return read(List.of(flavor.save(family), "-t", "nat", "-c"));
   }
 
-  private Installed read(IpFamily family, List<String> command) {
+  private Installed read(List<String> command) {
     String save = command.getFirst();
     CommandRunner.Result result = runner.run(command);
     if (!result.succeeded()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The output of {@code iptables-save} (iptables' machine-readable format), reduced to what Podium
@@ -35,8 +36,8 @@ record IptablesSave(Map<String, Table> tables) {
 
   static IptablesSave parse(String text) {
     Map<String, Table> tables = new LinkedHashMap<>();
-    Set<String> chains = null;
-    List<Rule> rules = null;
+    @Nullable Set<String> chains = null;
+    @Nullable List<Rule> rules = null;
     for (String raw : text.lines().toList()) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#") || line.equals("COMMIT")) {
@@ -46,7 +47,7 @@ record IptablesSave(Map<String, Table> tables) {
         chains = new LinkedHashSet<>();
         rules = new ArrayList<>();
         tables.put(line.substring(1), new Table(chains, rules));
-      } else if (chains == null) {
+      } else if (chains == null || rules == null) {
         throw new InterceptionException("iptables-save printed a line outside a table: " + line);
       } else if (line.startsWith(":")) {
         int end = line.indexOf(' ');

@@ -2,6 +2,7 @@ package io.podium.interception;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -230,7 +231,7 @@ final class NftablesBackend implements RuleBackend {
    * @param ahead the other nat chain on prerouting that forced it below {@value #PRIORITY}, for the
    *     difference; {@code null} when none did
    */
-  record Order(int priority, String ahead) {}
+  record Order(int priority, @Nullable String ahead) {}
 
   /**
    * The priority that puts Podium's chain before every other nat chain on the family's prerouting

@@ -67,7 +67,7 @@ public final class NodeTaintRemover {
         log.warn("Cannot remove taint {}: there is no node {}", taintKey, nodeName);
         return Outcome.NO_SUCH_NODE;
       }
-      List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
+      List<Taint> taints = node.getSpec() == null ? List.of() : node.getSpec().getTaints();
       ArrayNode patch = json.createArrayNode();
       // Removing from the end keeps the earlier indexes valid within the one patch.
       for (int i = taints == null ? -1 : taints.size() - 1; i >= 0; i--) {

@@ -6,6 +6,7 @@ import io.podium.core.RoleOutcome;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,7 +29,7 @@ public final class PodTraffic {
 
   /** Requests from pods (callers the pod source knows as pods) over {@code family} so far. */
   long asked(IpFamily family) {
-    return asked.get(family).sum();
+    return Objects.requireNonNull(asked.get(family), "every family has a counter").sum();
   }
 
   /** {@code delegate}, counting the metadata API's requests that come from pods. */
@@ -69,7 +70,8 @@ public final class PodTraffic {
   }
 
   void count(InetAddress caller) {
-    asked.get(IpFamily.of(caller)).increment();
+    Objects.requireNonNull(asked.get(IpFamily.of(caller)), "every family has a counter")
+        .increment();
   }
 
   /** Whether the answer was about a pod: not the node, not an address no pod holds yet. */

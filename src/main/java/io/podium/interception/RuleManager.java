@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +50,7 @@ public final class RuleManager implements AutoCloseable {
   private final Map<IpFamily, Integer> checksSinceWrite = new EnumMap<>(IpFamily.class);
   private final Map<IpFamily, Long> askedBeforeJudging = new EnumMap<>(IpFamily.class);
   private final Set<IpFamily> unmatchedPodRequests = EnumSet.noneOf(IpFamily.class);
-  private Scheduler.Cancellable nextCheck;
+  private Scheduler.@Nullable Cancellable nextCheck;
   private boolean closed;
 
   private volatile boolean ready;
@@ -143,7 +144,7 @@ public final class RuleManager implements AutoCloseable {
       report(spec, outcome);
       last.put(spec.family(), outcome);
       outcomes.add(outcome);
-      judgeTraffic(outcome, asked.get(spec.family()));
+      judgeTraffic(outcome, asked.getOrDefault(spec.family(), 0L));
     }
     ready = outcomes.stream().allMatch(RuleCheck::inPlace);
     checkInterfaces();
@@ -321,7 +322,8 @@ public final class RuleManager implements AutoCloseable {
         }
         case Observed.Absent() -> {
           long cut = write(spec);
-          if (last.get(family) instanceof RuleCheck previous && previous.inPlace()) {
+          RuleCheck previous = last.get(family);
+          if (previous != null && previous.inPlace()) {
             // It was in place at the last check: someone removed it (iptables -F, a CNI reset).
             metrics.repaired(family);
             yield new RuleCheck.Repaired(family, "it was missing", cut);

@@ -4,4 +4,7 @@
  * io.podium.interception.CommandRunner} port), installed before pods run, checked and repaired,
  * counted, never removed on exit; and the removal of the node's start-up taint. Uses {@code core}.
  */
+@NullMarked
 package io.podium.interception;
+
+import org.jspecify.annotations.NullMarked;

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -341,7 +342,7 @@ public final class InformerPodDirectory implements PodSource {
   private static String describe(SharedIndexInformer<?>... informers) {
     List<String> kinds = new ArrayList<>();
     for (SharedIndexInformer<?> informer : informers) {
-      kinds.add(informer.getApiTypeClass().getSimpleName().toLowerCase() + "s");
+      kinds.add(informer.getApiTypeClass().getSimpleName().toLowerCase(Locale.ROOT) + "s");
     }
     return String.join(" and ", kinds);
   }

@@ -199,7 +199,8 @@ public final class InformerServiceAccountDirectory
     // One read for every pod of a new Deployment asking at once.
     CompletableFuture<ServiceAccountLookup> read =
         inFlight.computeIfAbsent(key, k -> read(namespace, name));
-    read.whenComplete((result, failure) -> inFlight.remove(key, read));
+    // Everyone asking gets the one read itself; the cleanup's own future is of no use to them.
+    var _ = read.whenComplete((result, failure) -> inFlight.remove(key, read));
     return read;
   }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public final class OidcSync implements AutoCloseable {
   private final Duration interval;
   private final ScheduledExecutorService timer;
   private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
-  private ScheduledFuture<?> task;
+  private @Nullable ScheduledFuture<?> task;
 
   public OidcSync(
       OidcPublisher publisher,

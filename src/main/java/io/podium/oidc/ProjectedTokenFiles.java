@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class ProjectedTokenFiles implements PodChangeListener, AutoCloseab
   private final Clock clock;
   private final Scheduler scheduler;
   private final Map<String, PodIdentity> pods = new HashMap<>(); // by uid, guarded by this
-  private Scheduler.Cancellable refresh; // guarded by this
+  private Scheduler.@Nullable Cancellable refresh; // guarded by this
   private boolean closed; // guarded by this
 
   /**

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -265,7 +266,7 @@ public final class S3IssuerStore {
     return e.statusCode() == 403 || "AccessDenied".equals(code(e));
   }
 
-  private static String code(S3Exception e) {
+  private static @Nullable String code(S3Exception e) {
     return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 

@@ -21,6 +21,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -72,7 +73,10 @@ public final class SigningKeys {
       try {
         jwks.add(jwk(key));
       } catch (IllegalArgumentException e) {
-        throw new InvalidKeyFileException(file, e.getMessage(), e);
+        throw new InvalidKeyFileException(
+            file,
+            Objects.requireNonNullElse(e.getMessage(), "holds a key that cannot sign tokens"),
+            e);
       }
     }
     return List.copyOf(jwks);

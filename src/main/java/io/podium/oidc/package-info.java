@@ -6,4 +6,7 @@
  * period, and tokens minted like projected ones for development and tests. Uses no other Podium
  * package.
  */
+@NullMarked
 package io.podium.oidc;
+
+import org.jspecify.annotations.NullMarked;

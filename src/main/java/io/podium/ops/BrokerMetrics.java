@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The credential broker's metrics: cache hits and misses, negative-cache answers, credentials
@@ -112,7 +113,7 @@ public final class BrokerMetrics implements BrokerObserver {
   }
 
   @Override
-  public void stsCall(Duration duration, StsCallException failure) {
+  public void stsCall(Duration duration, @Nullable StsCallException failure) {
     if (failure != null) {
       refreshFailures.labelValues(failure.retryable() ? "retryable" : "final").inc();
     }

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scrape as client_java's transport-neutral exchange: the request's method, path, query and
@@ -27,7 +28,7 @@ final class NettyScrapeExchange implements PrometheusHttpExchange {
 
   private final String method;
   private final String path;
-  private final String query;
+  private final @Nullable String query;
   private final HttpHeaders headers;
   private final Map<String, String> responseHeaders = new LinkedHashMap<>();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -46,7 +47,7 @@ final class NettyScrapeExchange implements PrometheusHttpExchange {
   public PrometheusHttpRequest getRequest() {
     return new PrometheusHttpRequest() {
       @Override
-      public String getQueryString() {
+      public @Nullable String getQueryString() {
         return query;
       }
 

@@ -83,7 +83,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug(
         "Closing the connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
+    var _ = ctx.close();
   }
 
   private FullHttpResponse probe(Health.Probe probe) {
@@ -120,7 +120,7 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
       // Shutting down: nobody will answer.
-      ctx.close();
+      var _ = ctx.close();
     }
   }
 

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
 
   private final Duration timeout;
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
   private boolean arrived;
 
   RequestDeadline(Duration timeout) {
@@ -72,7 +73,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
                           "Closed the connection from {}: no whole request within {}",
                           ctx.channel().remoteAddress(),
                           timeout);
-                      ctx.close();
+                      var _ = ctx.close();
                     }
                   },
                   timeout.toNanos(),

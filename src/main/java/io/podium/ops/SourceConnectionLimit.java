@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
         ctx.channel().remoteAddress() instanceof InetSocketAddress peer ? peer.getAddress() : null;
     if (!acquire(source)) {
       log.debug("Refused a connection from {}: too many open connections", source);
-      ctx.close();
+      var _ = ctx.close();
       return;
     }
     ctx.channel().closeFuture().addListener(closed -> release(source));
@@ -49,7 +50,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
     return open.get();
   }
 
-  private boolean acquire(InetAddress source) {
+  private boolean acquire(@Nullable InetAddress source) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       return false;
@@ -74,7 +75,7 @@ final class SourceConnectionLimit extends ChannelInboundHandlerAdapter {
     return admitted[0];
   }
 
-  private void release(InetAddress source) {
+  private void release(@Nullable InetAddress source) {
     open.decrementAndGet();
     if (source != null) {
       bySource.computeIfPresent(source, (key, count) -> count == 1 ? null : count - 1);

@@ -4,4 +4,7 @@
  * metrics of the core (which may not import Prometheus): {@link io.podium.ops.BrokerMetrics}. Each
  * adapter's own metrics live beside it. Uses {@code core}.
  */
+@NullMarked
 package io.podium.ops;
+
+import org.jspecify.annotations.NullMarked;

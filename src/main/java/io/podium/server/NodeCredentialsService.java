@@ -322,20 +322,17 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
       return CompletableFuture.completedFuture(
           response.setCredentials(cached.get().rendered()).build());
     }
-    CompletableFuture<LookupResponse> answer = new CompletableFuture<>();
-    broker
-        .credentials(permitted.request())
-        .whenComplete(
-            (credentials, failure) -> {
-              if (failure == null) {
-                answer.complete(response.setCredentials(credentials.rendered()).build());
-              } else {
-                if (unwrap(failure) instanceof StsCallException sts) {
-                  problems.stsFailed(pod, permitted.role(), sts);
-                }
-                answer.completeExceptionally(failure);
-              }
-            });
+    // One chain, so that a failure anywhere in it reaches the agent rather than the timeout below.
+    CompletableFuture<LookupResponse> answer =
+        broker
+            .credentials(permitted.request())
+            .whenComplete(
+                (credentials, failure) -> {
+                  if (failure != null && unwrap(failure) instanceof StsCallException sts) {
+                    problems.stsFailed(pod, permitted.role(), sts);
+                  }
+                })
+            .thenApply(credentials -> response.setCredentials(credentials.rendered()).build());
     Scheduler.Cancellable timeout =
         scheduler.schedule(
             stsWait,
@@ -345,8 +342,7 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
                         Code.UNAVAILABLE,
                         ErrorReason.ERROR_REASON_STS_UNAVAILABLE,
                         "STS has not answered within " + stsWait.toMillis() + " ms")));
-    answer.whenComplete((r, f) -> timeout.cancel());
-    return answer;
+    return answer.whenComplete((r, f) -> timeout.cancel());
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.text.ParseException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,8 @@ final class FileJwks implements JwksSource {
   private static final Logger log = LoggerFactory.getLogger(FileJwks.class);
 
   private final Path file;
-  private Stamp loaded;
-  private JWKSet keys;
+  private @Nullable Stamp loaded;
+  private @Nullable JWKSet keys;
 
   FileJwks(Path file) {
     this.file = file;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one request's query-protocol parameters and collects every constraint they break, so that a
@@ -220,8 +221,8 @@ final class ParameterReader {
   }
 
   /** Length bounds and an optional pattern; a {@code secret} value is never echoed in messages. */
-  record Constraint(int minLength, int maxLength, Pattern pattern, boolean secret) {
-    Constraint(int minLength, int maxLength, Pattern pattern) {
+  record Constraint(int minLength, int maxLength, @Nullable Pattern pattern, boolean secret) {
+    Constraint(int minLength, int maxLength, @Nullable Pattern pattern) {
       this(minLength, maxLength, pattern, false);
     }
 

@@ -81,10 +81,11 @@ record SigV4Authorization(
         throw incomplete("Authorization header requires '" + required + "' parameter.");
       }
     }
+    // Present: checked above.
     return build(
-        parts.get("Credential"),
-        parts.get("SignedHeaders"),
-        parts.get("Signature"),
+        parts.getOrDefault("Credential", ""),
+        parts.getOrDefault("SignedHeaders", ""),
+        parts.getOrDefault("Signature", ""),
         request.header("x-amz-date"),
         request.header("x-amz-security-token"),
         OptionalLong.empty());
@@ -111,11 +112,12 @@ record SigV4Authorization(
     if (expires < 1 || expires > MAX_PRESIGNED_SECONDS) {
       throw incomplete("X-Amz-Expires must be from 1 to " + MAX_PRESIGNED_SECONDS + " seconds.");
     }
+    // Present but for the signature, checked above; an absent signature matches no request.
     return build(
-        query.get("X-Amz-Credential"),
-        query.get("X-Amz-SignedHeaders"),
-        query.get("X-Amz-Signature"),
-        Optional.of(query.get("X-Amz-Date")),
+        query.getOrDefault("X-Amz-Credential", ""),
+        query.getOrDefault("X-Amz-SignedHeaders", ""),
+        query.getOrDefault("X-Amz-Signature", ""),
+        Optional.of(query.getOrDefault("X-Amz-Date", "")),
         Optional.ofNullable(query.get("X-Amz-Security-Token")),
         OptionalLong.of(expires));
   }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,11 +53,12 @@ public final class StsEmulator implements AutoCloseable {
   private final StsStats stats;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final List<OidcProvider> oidcProviders;
-  private volatile URI endpoint;
+  private volatile @Nullable URI endpoint;
 
   private StsEmulator(Builder builder) {
     Clock clock = builder.clock;
-    SecureRandom random = builder.random;
+    // build() sets it.
+    SecureRandom random = Objects.requireNonNull(builder.random);
     String bootstrapArn =
         builder.bootstrapArn.orElse("arn:aws:iam::" + builder.accountId + ":user/podium-emulator");
     RoleCatalog roles =
@@ -191,7 +193,7 @@ public final class StsEmulator implements AutoCloseable {
     private Optional<String> bootstrapArn = Optional.empty();
     private Optional<List<RoleDefinition>> roles = Optional.empty();
     private Clock clock = Clock.systemUTC();
-    private SecureRandom random;
+    private @Nullable SecureRandom random;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int threads = 2;
     private List<OidcProvider> oidcProviders = List.of();

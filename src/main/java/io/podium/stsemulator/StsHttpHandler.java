@@ -56,16 +56,17 @@ final class StsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (delayNanos <= 0) {
       write(ctx, response, keepAlive);
     } else {
-      ctx.channel()
-          .eventLoop()
-          .schedule(() -> write(ctx, response, keepAlive), delayNanos, TimeUnit.NANOSECONDS);
+      var _ =
+          ctx.channel()
+              .eventLoop()
+              .schedule(() -> write(ctx, response, keepAlive), delayNanos, TimeUnit.NANOSECONDS);
     }
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
-      ctx.close();
+      var _ = ctx.close();
       return;
     }
     super.userEventTriggered(ctx, event);
@@ -75,7 +76,7 @@ final class StsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug(
         "Closing STS connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
+    var _ = ctx.close();
   }
 
   static StsRequest toStsRequest(FullHttpRequest request) {

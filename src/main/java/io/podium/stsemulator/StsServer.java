@@ -13,14 +13,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** Owns the emulator's listening socket and event loops: start, stop, nothing else. */
 final class StsServer implements AutoCloseable {
 
   private final ChannelInitializer<SocketChannel> initializer;
   private final int threads;
-  private EventLoopGroup group;
-  private Channel channel;
+  private @Nullable EventLoopGroup group;
+  private @Nullable Channel channel;
 
   StsServer(ChannelInitializer<SocketChannel> initializer, int threads) {
     this.initializer = initializer;

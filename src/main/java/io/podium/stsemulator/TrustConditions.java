@@ -93,7 +93,8 @@ public record TrustConditions(Map<String, Map<String, List<String>>> byOperator)
   private static Pattern glob(String pattern) {
     StringBuilder regex = new StringBuilder();
     StringBuilder literal = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
       if (c == '*' || c == '?') {
         if (!literal.isEmpty()) {
           regex.append(Pattern.quote(literal.toString()));

@@ -44,7 +44,7 @@ final class UrlJwks implements JwksSource {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sts-emulator-jwks").daemon().factory());
-    timer.scheduleWithFixedDelay(this::fetch, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    var _ = timer.scheduleWithFixedDelay(this::fetch, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -55,13 +55,14 @@ final class UrlJwks implements JwksSource {
   @Override
   public void refreshSoon() {
     if (refreshPending.compareAndSet(false, true)) {
-      timer.schedule(
-          () -> {
-            refreshPending.set(false);
-            fetch();
-          },
-          SOON.toMillis(),
-          TimeUnit.MILLISECONDS);
+      var _ =
+          timer.schedule(
+              () -> {
+                refreshPending.set(false);
+                fetch();
+              },
+              SOON.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -79,7 +80,8 @@ final class UrlJwks implements JwksSource {
       JWKSet set = JWKSet.parse(response.body()).toPublicJWKSet();
       keys.set(set);
       log.debug("Loaded {} keys from {}", set.size(), uri);
-    } catch (IOException | ParseException e) {
+    } catch (IOException | ParseException | RuntimeException e) {
+      // RuntimeException too: one escaping would end the periodic refresh without a word.
       log.warn("JWKS {} could not be loaded ({}); keeping the keys read before", uri, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

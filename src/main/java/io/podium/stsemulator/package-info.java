@@ -5,4 +5,7 @@
  * providers (or only decoded without any), and fault injection for tests. Not a security boundary.
  * Uses {@code core.role} for role ARNs.
  */
+@NullMarked
 package io.podium.stsemulator;
+
+import org.jspecify.annotations.NullMarked;

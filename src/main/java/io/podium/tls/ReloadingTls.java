@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,7 +196,7 @@ public final class ReloadingTls implements AutoCloseable {
   /** The validity of the first-to-expire certificate in a file, re-read when the file changes. */
   private static final class CachedExpiry {
     private final Path file;
-    private FileTime readAt;
+    private @Nullable FileTime readAt;
     private Instant notBefore = Instant.MAX;
     private Instant notAfter = Instant.EPOCH;
 

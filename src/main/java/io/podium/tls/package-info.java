@@ -3,4 +3,7 @@
  * podium certs}, BouncyCastle), PEM files, node names in certificates, and key and trust managers
  * that reload when cert-manager rotates the files. Uses no other Podium package.
  */
+@NullMarked
 package io.podium.tls;
+
+import org.jspecify.annotations.NullMarked;

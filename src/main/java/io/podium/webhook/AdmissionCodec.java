@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads AdmissionReviews ({@code admission.k8s.io/v1} and {@code v1beta1}, which share one shape)
@@ -41,7 +42,7 @@ final class AdmissionCodec {
       String namespace,
       boolean dryRun,
       Optional<Pod> pod,
-      String ignored) {}
+      @Nullable String ignored) {}
 
   private final KubernetesSerialization serialization;
 
@@ -137,7 +138,7 @@ final class AdmissionCodec {
   }
 
   /** Why a well-formed request is not one to mutate, or {@code null} when it is. */
-  private static String ignoredBecause(AdmissionRequest request) {
+  private static @Nullable String ignoredBecause(AdmissionRequest request) {
     GroupVersionKind kind = request.getKind();
     boolean pod =
         kind != null
@@ -159,7 +160,8 @@ final class AdmissionCodec {
 
   private static String cause(RuntimeException e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    // Bounded, as a chain of causes may loop back on itself (initCause only refuses itself).
+    for (int depth = 0; depth < 32 && root.getCause() != null; depth++) {
       root = root.getCause();
     }
     String message =
@@ -169,18 +171,18 @@ final class AdmissionCodec {
     return firstLine.length() <= 200 ? firstLine : firstLine.substring(0, 200) + "…";
   }
 
-  private static String quote(String value) {
+  private static String quote(@Nullable String value) {
     if (value == null) {
       return "";
     }
     return value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED) + "…";
   }
 
-  private static String blankToNull(String value) {
+  private static @Nullable String blankToNull(@Nullable String value) {
     return value == null || value.isBlank() ? null : value;
   }
 
-  private static String orDefault(String namespace) {
+  private static String orDefault(@Nullable String namespace) {
     return namespace == null ? "default" : namespace;
   }
 }

@@ -160,7 +160,7 @@ final class MutateHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
-      ctx.close();
+      var _ = ctx.close();
       return;
     }
     if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
@@ -177,7 +177,7 @@ final class MutateHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug(
         "Closing webhook connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
+    var _ = ctx.close();
   }
 
   private void refuse(

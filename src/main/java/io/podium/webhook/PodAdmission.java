@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.podium.core.account.ServiceAccountDirectory;
 import io.podium.core.account.ServiceAccountLookup;
 import io.podium.core.account.ServiceAccountProblems;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ final class PodAdmission {
   CompletionStage<Mutation> admit(AdmissionCodec.Admission admission) {
     if (admission.pod().isEmpty()) {
       return CompletableFuture.completedFuture(
-          Mutation.nothing(Outcome.IGNORED, admission.ignored()));
+          // An admission without a pod always says why it is ignored.
+          Mutation.nothing(Outcome.IGNORED, Objects.requireNonNull(admission.ignored())));
     }
     Pod pod = admission.pod().get();
     String podName = PodMutation.describe(pod, admission.namespace());

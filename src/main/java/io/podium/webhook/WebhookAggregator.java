@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class WebhookAggregator extends HttpObjectAggregator {
   }
 
   @Override
-  protected Object newContinueResponse(
+  protected @Nullable Object newContinueResponse(
       HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
     Object response = super.newContinueResponse(start, maxContentLength, pipeline);
     if (response instanceof HttpResponse refusal

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class WebhookServer implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     /** Longer than the API server keeps an idle connection to a webhook (90 s). */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
     public Config {
       Objects.requireNonNull(listen, "listen");
@@ -76,8 +77,8 @@ public final class WebhookServer implements AutoCloseable {
   private final WebhookMetrics metrics;
   private final ExecutorService admissions;
   private final WebhookChannelInitializer initializer;
-  private EventLoopGroup group;
-  private Channel channel;
+  private @Nullable EventLoopGroup group;
+  private @Nullable Channel channel;
   private boolean closed;
 
   /**

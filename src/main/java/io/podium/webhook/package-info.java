@@ -4,4 +4,7 @@
  * policy, settings → JSON Patch, warnings, outcome); {@link io.podium.webhook.WebhookServer} serves
  * it over HTTPS on Netty. See DESIGN.md. Uses {@code core}.
  */
+@NullMarked
 package io.podium.webhook;
+
+import org.jspecify.annotations.NullMarked;

@@ -44,7 +44,8 @@ public final class AgentViewFeed implements StreamObserver<WatchEvent> {
       case POD_REMOVED -> view.podRemoved(this, event.getPodRemoved().getUid());
       case CREDENTIALS -> view.credentialsArrived(event.getCredentials());
       case SYNCED -> view.synced(this);
-      case EVENT_NOT_SET -> {}
+      // The signing keys serve a container-credentials endpoint, which this feed has not.
+      case SERVICE_ACCOUNT_KEYS, EVENT_NOT_SET -> {}
     }
     applyingNanos.addAndGet(System.nanoTime() - started);
     onEvent.accept(event);

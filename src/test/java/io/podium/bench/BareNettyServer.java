@@ -71,8 +71,8 @@ public final class BareNettyServer {
       System.out.flush();
       channel.closeFuture().sync();
     } finally {
-      acceptor.shutdownGracefully();
-      workers.shutdownGracefully();
+      acceptor.shutdownGracefully().syncUninterruptibly();
+      workers.shutdownGracefully().syncUninterruptibly();
     }
   }
 
@@ -124,7 +124,7 @@ public final class BareNettyServer {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (HttpUtil.isKeepAlive(request)) {
-        ctx.writeAndFlush(keepAlive.retainedDuplicate());
+        var _ = ctx.writeAndFlush(keepAlive.retainedDuplicate());
       } else {
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
       }

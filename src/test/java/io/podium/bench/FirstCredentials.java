@@ -1,5 +1,6 @@
 package io.podium.bench;
 
+import com.google.errorprone.annotations.FormatMethod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.podium.stsemulator.BootstrapCredentials;
@@ -172,7 +173,7 @@ public final class FirstCredentials {
                   withRateLimit(standaloneArgs(kubeconfig, stsPort, imdsPort), options),
                   awsKeys);
           processes.add(standalone);
-          standalone.awaitListening(imdsPort, Duration.ofSeconds(120));
+          standalone.awaitListening(imdsPort, Duration.ofMinutes(2));
         }
         case "agent-server" -> {
           makeCertificates(options.work());
@@ -187,8 +188,8 @@ public final class FirstCredentials {
           PodiumProcess agent =
               PodiumProcess.start(options.work(), agentArgs(options.work(), serverPort, imdsPort));
           processes.add(agent);
-          server.awaitOutput("agent API on", Duration.ofSeconds(120));
-          agent.awaitOutput("Synced with server", Duration.ofSeconds(120));
+          server.awaitOutput("agent API on", Duration.ofMinutes(2));
+          agent.awaitOutput("Synced with server", Duration.ofMinutes(2));
           agent.awaitListening(imdsPort, Duration.ofSeconds(60));
         }
         default -> throw new IllegalStateException(options.mode());
@@ -560,6 +561,7 @@ public final class FirstCredentials {
     PodiumProcess.makeCertificates(dir, NODE);
   }
 
+  @FormatMethod
   private static void log(String format, Object... args) {
     System.err.println("[first-credentials] " + format.formatted(args));
   }

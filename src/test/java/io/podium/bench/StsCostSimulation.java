@@ -661,7 +661,7 @@ public final class StsCostSimulation {
       requestsAnswered++;
       if (!answer.isDone()) {
         requestsNotCached++;
-        answer.thenAccept(outcome -> followUp(pod, outcome));
+        var _ = answer.thenAccept(outcome -> followUp(pod, outcome));
         return;
       }
       followUp(pod, answer.join());
@@ -789,17 +789,19 @@ public final class StsCostSimulation {
       if (!answer.isDone()) {
         requestsNotCached++;
       }
-      answer.whenComplete(
-          (response, failure) -> {
-            if (failure == null && response.hasCredentials()) {
-              agent.arrived(response.getCredentials());
-              answered(
-                  pod, Instant.ofEpochSecond(response.getCredentials().getExpirationUnixSeconds()));
-            } else {
-              requestsRefused++;
-              scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
-            }
-          });
+      var _ =
+          answer.whenComplete(
+              (response, failure) -> {
+                if (failure == null && response.hasCredentials()) {
+                  agent.arrived(response.getCredentials());
+                  answered(
+                      pod,
+                      Instant.ofEpochSecond(response.getCredentials().getExpirationUnixSeconds()));
+                } else {
+                  requestsRefused++;
+                  scheduler.schedule(Duration.ofSeconds(5), () -> request(pod));
+                }
+              });
     }
 
     Duration remaining(SessionCredentials credentials) {
@@ -873,7 +875,7 @@ public final class StsCostSimulation {
      * longest-lived per session, forgotten when no pod of the node uses the session, as the agent's
      * {@code NodeView} keeps them), and its open streams.
      */
-    final class SimulatedAgent {
+    static final class SimulatedAgent {
       final String node;
       final Map<String, SessionCredentials> credentials = new HashMap<>();
       final Map<String, Integer> podsPerSession = new HashMap<>();

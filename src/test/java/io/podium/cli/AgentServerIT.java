@@ -10,6 +10,7 @@ import io.podium.testing.IsolatedProcess;
 import io.podium.testing.PodiumProcess;
 import io.podium.testing.SystemTools;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,7 +242,8 @@ class AgentServerIT {
     java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
     Files.writeString(
         token,
-        base64.encodeToString("{\"alg\":\"RS256\",\"kid\":\"test\"}".getBytes())
+        base64.encodeToString(
+                "{\"alg\":\"RS256\",\"kid\":\"test\"}".getBytes(StandardCharsets.UTF_8))
             + "."
             + base64.encodeToString(
                 ("{\"iss\":\"https://oidc.example.test/cluster\","
@@ -249,9 +251,9 @@ class AgentServerIT {
                         + "\"aud\":[\"sts.amazonaws.com\"],\"exp\":"
                         + java.time.Instant.now().plusSeconds(3600).getEpochSecond()
                         + "}")
-                    .getBytes())
+                    .getBytes(StandardCharsets.UTF_8))
             + "."
-            + base64.encodeToString("unsigned".getBytes()));
+            + base64.encodeToString("unsigned".getBytes(StandardCharsets.UTF_8)));
     int serverPort = PodiumProcess.freePort();
     int imdsPort = PodiumProcess.freePort();
     try (StsEmulator sts =

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -99,14 +100,16 @@ class CloseStackTest {
     CloseStack stack = new CloseStack();
     ExecutorService executor = stack.pushExecutor(Executors.newSingleThreadExecutor());
     CountDownLatch never = new CountDownLatch(1);
-    executor.submit(
-        () -> {
-          never.await();
-          return null;
-        });
+    Future<?> waiting =
+        executor.submit(
+            () -> {
+              never.await();
+              return null;
+            });
 
     stack.close();
 
     assertThat(executor.isTerminated()).isTrue();
+    assertThat(waiting).isDone();
   }
 }

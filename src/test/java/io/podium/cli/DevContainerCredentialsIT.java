@@ -215,7 +215,8 @@ class DevContainerCredentialsIT {
         new ProcessBuilder("python3", "-c", "import sys, boto3; print(sys.executable)")
             .redirectErrorStream(true)
             .start();
-    String output = new String(process.getInputStream().readAllBytes()).strip();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor()).as("python3 with boto3: " + output).isZero();
     return output;
   }

@@ -34,26 +34,6 @@ class FailoverIT {
   private static final String CREDENTIALS = "/latest/meta-data/iam/security-credentials/shop-web";
   private static final Pattern ACCESS_KEY = Pattern.compile("\"AccessKeyId\":\"(\\w+)\"");
 
-  private static final String NEW_PODS =
-      """
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata:
-        name: new-%1$d
-        namespace: shop
-        uid: 3d1c7a52-0000-4000-8000-0000000001%1$02d
-        annotations:
-          iam.amazonaws.com/role: shop-web
-          iam.amazonaws.com/session-name: new-%1$d
-      spec:
-        nodeName: node-1
-      status:
-        phase: Running
-        podIPs:
-          - ip: 127.0.0.%1$d
-      """;
-
   @TempDir Path workDir;
 
   private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -138,7 +118,7 @@ class FailoverIT {
       Set<String> keysBeforeKill = Set.copyOf(accessKeys);
       StringBuilder more = new StringBuilder(AgentServerIT.PODS);
       for (int i = 3; i <= 4; i++) {
-        more.append(NEW_PODS.formatted(i));
+        more.append(newPod(i));
       }
       Files.writeString(pods, more.toString());
       await().atMost(Duration.ofSeconds(10)).until(() -> b.stdout().contains("reloaded"));
@@ -199,5 +179,28 @@ class FailoverIT {
   /** How many times the agent has logged a completed snapshot (one per replica connection). */
   private static long synced(PodiumProcess agent) {
     return agent.stdout().lines().filter(l -> l.contains("Synced with server")).count();
+  }
+
+  /** Pod {@code i}: the {@code new-i} pod of {@code shop} at 127.0.0.i. */
+  private static String newPod(int i) {
+    return """
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: new-%1$d
+        namespace: shop
+        uid: 3d1c7a52-0000-4000-8000-0000000001%1$02d
+        annotations:
+          iam.amazonaws.com/role: shop-web
+          iam.amazonaws.com/session-name: new-%1$d
+      spec:
+        nodeName: node-1
+      status:
+        phase: Running
+        podIPs:
+          - ip: 127.0.0.%1$d
+      """
+        .formatted(i);
   }
 }

@@ -106,7 +106,7 @@ class ContainerCredentialsEndpointTest {
     CredentialBroker<ImdsDocuments> broker =
         new CredentialBroker<>(
             sts,
-            renderer::render,
+            renderer,
             BrokerSettings.defaults(SessionDurations.defaults()),
             clock,
             scheduler,

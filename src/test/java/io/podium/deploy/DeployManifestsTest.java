@@ -416,7 +416,7 @@ class DeployManifestsTest {
       var security = each.getSecurityContext();
       assertThat(security.getAllowPrivilegeEscalation()).isFalse();
       assertThat(security.getReadOnlyRootFilesystem()).isTrue();
-      assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+      assertThat(security.getPrivileged()).isNotEqualTo(true);
       assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
       assertThat(security.getCapabilities().getAdd())
           .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");

@@ -6,6 +6,7 @@ import io.podium.testing.DocumentedMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -78,7 +79,7 @@ class GrafanaDashboardTest {
     Matcher matcher = IDENTIFIER.matcher(text);
     while (matcher.find()) {
       String word = matcher.group(1);
-      if (!PROMQL_WORDS.contains(word.toLowerCase())) {
+      if (!PROMQL_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
         names.add(word);
       }
     }

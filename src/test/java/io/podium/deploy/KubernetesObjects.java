@@ -76,7 +76,7 @@ final class KubernetesObjects {
       try {
         child = getter.invoke(value);
       } catch (ReflectiveOperationException e) {
-        throw new AssertionError(e);
+        throw new LinkageError(getter + " could not be called", e);
       }
       if (getter.getName().equals("getAdditionalProperties")) {
         if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {

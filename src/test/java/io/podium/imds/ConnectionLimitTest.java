@@ -63,7 +63,7 @@ class ConnectionLimitTest {
     imds.connect("10.0.0.5");
     assertThat(imds.connect("10.0.0.5").isOpen()).isFalse();
 
-    first.channel.close();
+    var _ = first.channel.close();
 
     assertThat(imds.connect("10.0.0.5").isOpen()).isTrue();
   }

@@ -90,8 +90,12 @@ public class CredentialsRoundTripBenchmark {
   private static String tokenFor(EmbeddedChannel channel) {
     channel.writeInbound(
         Unpooled.copiedBuffer(
-            "PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\n"
-                + "X-aws-ec2-metadata-token-ttl-seconds: 21600\r\n\r\n",
+            """
+            PUT /latest/api/token HTTP/1.1\r
+            Host: 169.254.169.254\r
+            X-aws-ec2-metadata-token-ttl-seconds: 21600\r
+            \r
+            """,
             StandardCharsets.US_ASCII));
     ByteBuf out = channel.readOutbound();
     try {

@@ -17,8 +17,6 @@ class BackendDetectorTest {
     "ip6tables-nft-save"
   };
 
-  private static final String EMPTY = "";
-
   private final FakeCommandRunner runner = new FakeCommandRunner();
 
   private BackendDetector.Detection detect(BackendChoice choice) {
@@ -39,9 +37,9 @@ class BackendDetectorTest {
   private void bothKinds(String legacy4, String nft4) {
     runner.installed(BOTH_KINDS);
     runner.answer("iptables-legacy-save", legacy4);
-    runner.answer("ip6tables-legacy-save", EMPTY);
+    runner.answer("ip6tables-legacy-save", "");
     runner.answer("iptables-nft-save", nft4);
-    runner.answer("ip6tables-nft-save", EMPTY);
+    runner.answer("ip6tables-nft-save", "");
   }
 
   @Test
@@ -74,7 +72,7 @@ class BackendDetectorTest {
         new String[] {
           "iptables-legacy-save", "ip6tables-legacy-save", "iptables-nft-save", "ip6tables-nft-save"
         }) {
-      fresh.answer(save, EMPTY);
+      fresh.answer(save, "");
     }
     BackendDetector.Detection tie =
         new BackendDetector(fresh, JsonMapper.builder().build()).detect(BackendChoice.AUTO);
@@ -88,7 +86,7 @@ class BackendDetectorTest {
     runner.answer("iptables-legacy-save", FakeCommandRunner.failure(1, "can't initialize"));
     runner.answer("ip6tables-legacy-save", FakeCommandRunner.failure(1, "can't initialize"));
     runner.answer("iptables-nft-save", save(1, "", ""));
-    runner.answer("ip6tables-nft-save", EMPTY);
+    runner.answer("ip6tables-nft-save", "");
 
     assertThat(detect(BackendChoice.AUTO).backend().name()).isEqualTo("iptables-nft");
   }

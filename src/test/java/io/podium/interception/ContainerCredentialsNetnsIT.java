@@ -11,6 +11,7 @@ import io.podium.stsemulator.BootstrapCredentials;
 import io.podium.testing.PodiumProcess;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -388,7 +389,8 @@ class ContainerCredentialsNetnsIT {
         new ProcessBuilder("python3", "-c", "import sys, boto3; print(sys.executable)")
             .redirectErrorStream(true)
             .start();
-    String output = new String(process.getInputStream().readAllBytes()).strip();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor()).as("python3 with boto3: " + output).isZero();
     return output;
   }

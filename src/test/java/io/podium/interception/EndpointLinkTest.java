@@ -70,7 +70,7 @@ class EndpointLinkTest {
     assertThat(link("podium-link0").install())
         .extracting(EndpointLink.Change::outcome)
         .containsOnly("already on podium-link0");
-    assertThat(runner.calls(("ip addr add"))).isEmpty();
+    assertThat(runner.calls("ip addr add")).isEmpty();
   }
 
   @Test

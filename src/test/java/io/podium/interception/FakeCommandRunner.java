@@ -28,7 +28,7 @@ final class FakeCommandRunner implements CommandRunner {
     return this;
   }
 
-  /** Answers {@code command} (space-joined) with each {@code stdout} in turn, exit code 0. */
+  /** Answers {@code command} (space-joined) with each of {@code stdouts} in turn, exit code 0. */
   FakeCommandRunner answer(String command, String... stdouts) {
     for (String stdout : stdouts) {
       answer(command, new Result(0, stdout, ""));

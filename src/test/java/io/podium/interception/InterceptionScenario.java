@@ -8,6 +8,7 @@ import io.podium.testing.PodiumProcess;
 import io.podium.testing.SystemTools;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -621,7 +622,8 @@ abstract class InterceptionScenario {
             new ProcessBuilder("python3", "-c", "import sys, boto3; print(sys.executable)")
                 .redirectErrorStream(true)
                 .start();
-        String output = new String(process.getInputStream().readAllBytes()).strip();
+        String output =
+            new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.waitFor() != 0) {
           throw new IllegalStateException("python3 with boto3 is missing: " + output);
         }

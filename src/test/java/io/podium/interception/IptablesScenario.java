@@ -39,11 +39,13 @@ abstract class IptablesScenario extends InterceptionScenario {
         "iptables" + suffix + "-restore");
     NetworkLab.execWithInput(
         node,
-        "*nat\n"
-            + ":KUBE-SERVICES - [0:0]\n"
-            + "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n"
-            + "-A POSTROUTING -s fd00:201::/32 ! -d fd00:201::/32 -j MASQUERADE\n"
-            + "COMMIT\n",
+        """
+        *nat
+        :KUBE-SERVICES - [0:0]
+        -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+        -A POSTROUTING -s fd00:201::/32 ! -d fd00:201::/32 -j MASQUERADE
+        COMMIT
+        """,
         "ip6tables" + suffix + "-restore");
   }
 

@@ -75,17 +75,18 @@ public final class NetProbe {
   private static void watch() throws InterruptedException {
     AtomicReference<String> last = new AtomicReference<>("");
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    timer.scheduleWithFixedDelay(
-        () -> {
-          String state = credentialsState();
-          if (!state.equals(last.getAndSet(state))) {
-            System.out.println(System.currentTimeMillis() + " " + state);
-            System.out.flush();
-          }
-        },
-        0,
-        20,
-        TimeUnit.MILLISECONDS);
+    var _ =
+        timer.scheduleWithFixedDelay(
+            () -> {
+              String state = credentialsState();
+              if (!state.equals(last.getAndSet(state))) {
+                System.out.println(System.currentTimeMillis() + " " + state);
+                System.out.flush();
+              }
+            },
+            0,
+            20,
+            TimeUnit.MILLISECONDS);
     timer.awaitTermination(1, TimeUnit.DAYS);
   }
 

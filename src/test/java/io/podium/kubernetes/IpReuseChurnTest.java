@@ -321,7 +321,7 @@ class IpReuseChurnTest {
     if (before.aStopped() && after.aStopped() && sameCycle && "a".equals(answer)) {
       wrongAfterStop.increment();
     }
-    if (before != after || before.phase() == Phase.TRANSITION) {
+    if (!before.equals(after) || before.phase() == Phase.TRANSITION) {
       return;
     }
     switch (before.phase()) {
@@ -361,7 +361,7 @@ class IpReuseChurnTest {
       }
       case NONE, TRANSITION -> {}
     }
-    if (state.get() == before) {
+    if (state.get().equals(before)) {
       judged.release();
     }
   }

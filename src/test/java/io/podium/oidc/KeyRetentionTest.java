@@ -15,7 +15,7 @@ class KeyRetentionTest {
   private static final JWK OLD = SigningKeys.jwk(TestKeys.ec().getPublic());
   private static final JWK NEW = SigningKeys.jwk(TestKeys.ec().getPublic());
 
-  private final KeyRetention retention = new KeyRetention(Duration.ofHours(48));
+  private final KeyRetention retention = new KeyRetention(Duration.ofDays(2));
 
   @Test
   void keepsARetiredKeyUntilItsGracePeriodEnds() {
@@ -25,7 +25,7 @@ class KeyRetentionTest {
     KeyRetention.Result later =
         retention.apply(List.of(NEW), rotated.state(), T0.plus(Duration.ofHours(47)));
     KeyRetention.Result past =
-        retention.apply(List.of(NEW), later.state(), T0.plus(Duration.ofHours(48)).plusSeconds(1));
+        retention.apply(List.of(NEW), later.state(), T0.plus(Duration.ofDays(2)).plusSeconds(1));
 
     assertThat(rotated.published()).containsExactly(NEW, OLD);
     assertThat(rotated.retired()).containsExactly(OLD.getKeyID());

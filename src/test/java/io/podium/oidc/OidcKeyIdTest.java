@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWK;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -94,7 +95,7 @@ class OidcKeyIdTest {
             SigningKeys.read(resource("ec-public.pem")).getFirst());
 
     IssuerDocuments documents = new IssuerDocuments(issuer, issuer.defaultJwksUri(), keys);
-    String discovery = new String(documents.discoveryJson());
+    String discovery = new String(documents.discoveryJson(), StandardCharsets.UTF_8);
 
     assertThat(discovery)
         .contains("\"issuer\" : \"https://oidc.example.com/prod\"")
@@ -102,7 +103,7 @@ class OidcKeyIdTest {
         .contains("\"response_types_supported\" : [ \"id_token\" ]")
         .contains("\"subject_types_supported\" : [ \"public\" ]")
         .contains("\"id_token_signing_alg_values_supported\" : [ \"ES256\", \"RS256\" ]");
-    assertThat(new String(documents.jwksJson()))
+    assertThat(new String(documents.jwksJson(), StandardCharsets.UTF_8))
         .contains(RSA_KID, EC_KID, "\"use\" : \"sig\"")
         .doesNotContain("\"d\"");
   }

@@ -105,7 +105,7 @@ class OidcPublishMotoIT {
             client, new S3IssuerStore.Settings(BUCKET, "aws", S3IssuerStore.PolicyMode.MERGE)),
         Optional.of(new IamOidcProvider(iam)),
         new OidcPublisher.Settings(
-            ISSUER, ISSUER.defaultJwksUri(), audiences, prune, Duration.ofHours(48), true),
+            ISSUER, ISSUER.defaultJwksUri(), audiences, prune, Duration.ofDays(2), true),
         clock);
   }
 
@@ -156,7 +156,7 @@ class OidcPublishMotoIT {
                 s3, new S3IssuerStore.Settings(BUCKET, "aws", S3IssuerStore.PolicyMode.NONE)),
             Optional.empty(),
             new OidcPublisher.Settings(
-                ISSUER, ISSUER.defaultJwksUri(), List.of(), false, Duration.ofHours(48), false),
+                ISSUER, ISSUER.defaultJwksUri(), List.of(), false, Duration.ofDays(2), false),
             clock)
         .publishOnce();
 
@@ -244,7 +244,7 @@ class OidcPublishMotoIT {
     OidcPublisher.Pass rotated = publish("sts.amazonaws.com");
     List<String> duringGrace = publishedKids();
 
-    clock.advance(Duration.ofHours(48));
+    clock.advance(Duration.ofDays(2));
     OidcPublisher.Pass afterGrace = publish("sts.amazonaws.com");
 
     assertThat(rotated.retired()).containsExactly(old.getKeyID());

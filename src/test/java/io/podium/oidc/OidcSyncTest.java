@@ -41,7 +41,7 @@ class OidcSyncTest {
                 new S3IssuerStore.Settings("oidc-bucket", "aws", S3IssuerStore.PolicyMode.NONE)),
             Optional.empty(),
             new OidcPublisher.Settings(
-                issuer, issuer.defaultJwksUri(), List.of(), false, Duration.ofHours(48), false),
+                issuer, issuer.defaultJwksUri(), List.of(), false, Duration.ofDays(2), false),
             clock);
     OidcSync sync =
         new OidcSync(publisher, new OidcMetrics(registry), clock, Duration.ofMinutes(5), null);

@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,13 +71,15 @@ class ShardedStsIT {
           SessionRequestFactory.withDefaults());
   private final NamespacePolicy shop =
       NamespacePolicy.compile("shop", "shop-.*", AllowedRoles.ABSENT, BASE);
-  private final Function<String, NamespacePolicy> namespaces =
-      name -> name.equals("shop") ? shop : NamespacePolicy.unannotated(name);
   private final List<PodIdentity> pods = new ArrayList<>();
   private final List<Replica> replicas = new ArrayList<>();
   private KubernetesMockServer kubernetes;
   private KubernetesClient client;
   private StsEmulator sts;
+
+  private NamespacePolicy namespace(String name) {
+    return name.equals("shop") ? shop : NamespacePolicy.unannotated(name);
+  }
 
   /** One replica: its own timers, lease, STS client, broker and prefetching. */
   private final class Replica {
@@ -124,9 +125,9 @@ class ShardedStsIT {
               new SplittableRandom(id.hashCode()));
       prefetch =
           new OwnedPrefetch(
-              new Prefetcher(broker, decider, namespaces, clock),
+              new Prefetcher(broker, decider, ShardedStsIT.this::namespace, clock),
               decider,
-              namespaces,
+              ShardedStsIT.this::namespace,
               sharded ? new RendezvousOwnership(leases) : SessionOwnership.ALL,
               listener -> told.forEach(listener::podUpserted));
     }

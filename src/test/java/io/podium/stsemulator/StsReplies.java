@@ -1,6 +1,7 @@
 package io.podium.stsemulator;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
@@ -16,7 +17,8 @@ final class StsReplies {
       factory.setNamespaceAware(true);
       return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
     } catch (Exception e) {
-      throw new AssertionError("not well-formed XML: " + new String(xml), e);
+      throw new AssertionError(
+          "not well-formed XML: " + new String(xml, StandardCharsets.UTF_8), e);
     }
   }
 

@@ -165,7 +165,7 @@ public final class KubernetesApiMock implements AutoCloseable {
             .withMessage("too old resource version")
             .build();
     String event = new KubernetesSerialization().asJson(new WatchEvent(gone, "ERROR"));
-    for (SeverableSocket socket : dispatcher.podWatches) {
+    for (SeverableSocket socket : List.copyOf(dispatcher.podWatches)) {
       dispatcher.podWatches.remove(socket);
       socket.delegate.send(event);
       socket.delegate.close(1000, "gone");

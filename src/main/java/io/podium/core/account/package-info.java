@@ -5,4 +5,7 @@
  * within a bounded time, and {@link io.podium.core.account.ServiceAccountProblems}, which hears of
  * roles not given. Uses {@code core.role}.
  */
+@NullMarked
 package io.podium.core.account;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package io.podium.core.broker;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the broker reports as it works; the metrics adapter implements it. All no-ops by default.
@@ -22,7 +23,7 @@ public interface BrokerObserver {
   default void servedDuringOutage() {}
 
   /** One STS call the broker made, with its duration; {@code failure} is null on success. */
-  default void stsCall(Duration duration, StsCallException failure) {}
+  default void stsCall(Duration duration, @Nullable StsCallException failure) {}
 
   /** A session was dropped because no pod needs it any more. */
   default void sessionEvicted() {}

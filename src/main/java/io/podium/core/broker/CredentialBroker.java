@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -89,11 +90,12 @@ public final class CredentialBroker<R> {
       session.lastRequested = now;
       if (session.servable(now)) {
         observer.cacheHit();
-        return Optional.of(session.current);
+        // Servable means that current is set.
+        return Optional.ofNullable(session.current);
       }
       if (session.servableDuringOutage(now)) {
         observer.servedDuringOutage();
-        return Optional.of(session.current);
+        return Optional.ofNullable(session.current);
       }
       return Optional.empty();
     }
@@ -127,7 +129,13 @@ public final class CredentialBroker<R> {
           return CompletableFuture.completedFuture(session.current);
         }
         observer.cacheMiss();
-        return startAttempt(session, now, StsCallQueue.Priority.CALLER_WAITING).copy();
+        if (session.pending == null) {
+          session.pending = new CompletableFuture<>();
+        }
+        // Captured before submitting: a direct executor may complete and clear it at once.
+        CompletableFuture<CachedCredentials<R>> shared = session.pending;
+        startAttempt(session, now, StsCallQueue.Priority.CALLER_WAITING);
+        return shared.copy();
       }
     }
   }
@@ -200,24 +208,24 @@ public final class CredentialBroker<R> {
 
   // --- attempts -----------------------------------------------------------------------------
 
-  /** Makes sure an attempt is coming, and returns the future every caller shares. */
-  private CompletableFuture<CachedCredentials<R>> startAttempt(
-      Session session, Instant now, StsCallQueue.Priority priority) {
+  /**
+   * Makes sure an attempt is coming; its answer completes {@code session.pending}, the future every
+   * waiting caller shares.
+   */
+  private void startAttempt(Session session, Instant now, StsCallQueue.Priority priority) {
     if (session.pending == null) {
       session.pending = new CompletableFuture<>();
     }
-    // Captured before submitting: a direct executor may complete and clear it at once.
-    CompletableFuture<CachedCredentials<R>> shared = session.pending;
     if (session.call != null) {
       if (priority == StsCallQueue.Priority.CALLER_WAITING) {
         calls.promote(session.call);
       }
-      return shared;
+      return;
     }
     if (now.isBefore(session.nextAttemptAt)) {
       // Backing off: the timer set for nextAttemptAt starts the attempt.
       session.ensureTimer(Duration.between(now, session.nextAttemptAt));
-      return shared;
+      return;
     }
     session.cancelTimer();
     StsCallQueue.Call call = new StsCallQueue.Call(() -> callSts(session));
@@ -227,7 +235,6 @@ public final class CredentialBroker<R> {
       pendingPrefetches.incrementAndGet();
     }
     calls.submit(call, priority);
-    return shared;
   }
 
   private void callSts(Session session) {
@@ -407,17 +414,17 @@ public final class CredentialBroker<R> {
   /** One session's state; guarded by its own monitor. */
   private final class Session {
     final SessionRequest request;
-    CachedCredentials<R> current;
-    CompletableFuture<CachedCredentials<R>> pending;
-    StsCallQueue.Call call;
-    Scheduler.Cancellable timer;
-    StsCallException lastFailure;
+    @Nullable CachedCredentials<R> current;
+    @Nullable CompletableFuture<CachedCredentials<R>> pending;
+    StsCallQueue.@Nullable Call call;
+    Scheduler.@Nullable Cancellable timer;
+    @Nullable StsCallException lastFailure;
     int failures;
     Instant negativeUntil = Instant.MIN;
     Instant nextAttemptAt = Instant.MIN;
-    Instant lastRequested;
+    @Nullable Instant lastRequested;
     // When the last holder let go: requests made before it no longer keep the session alive.
-    Instant releasedAt;
+    @Nullable Instant releasedAt;
     int holders;
     boolean removed;
     // A PREFETCH-priority call was submitted and has not finished: counted in pendingPrefetches.

@@ -1,5 +1,7 @@
 package io.podium.core.broker;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why an STS call failed, in the few kinds the broker acts on differently. {@link #errorCode()} is
  * STS's own code (bounded, fit for a metric label); branch on the type, never on the message.
@@ -13,7 +15,7 @@ public abstract sealed class StsCallException extends RuntimeException
 
   private final String errorCode;
 
-  private StsCallException(String errorCode, String message, Throwable cause) {
+  private StsCallException(String errorCode, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.errorCode = errorCode;
   }
@@ -28,7 +30,7 @@ public abstract sealed class StsCallException extends RuntimeException
 
   /** The role's trust policy or our permissions refuse this session. Final; cached briefly. */
   public static final class AccessDenied extends StsCallException {
-    public AccessDenied(String errorCode, String message, Throwable cause) {
+    public AccessDenied(String errorCode, String message, @Nullable Throwable cause) {
       super(errorCode, message, cause);
     }
 
@@ -40,7 +42,7 @@ public abstract sealed class StsCallException extends RuntimeException
 
   /** STS rejects the request's inputs (duration, session name, tags). Final. */
   public static final class InvalidRequest extends StsCallException {
-    public InvalidRequest(String errorCode, String message, Throwable cause) {
+    public InvalidRequest(String errorCode, String message, @Nullable Throwable cause) {
       super(errorCode, message, cause);
     }
 
@@ -52,7 +54,7 @@ public abstract sealed class StsCallException extends RuntimeException
 
   /** STS throttled the call. Retried with backoff. */
   public static final class Throttled extends StsCallException {
-    public Throttled(String errorCode, String message, Throwable cause) {
+    public Throttled(String errorCode, String message, @Nullable Throwable cause) {
       super(errorCode, message, cause);
     }
 
@@ -64,7 +66,7 @@ public abstract sealed class StsCallException extends RuntimeException
 
   /** STS could not be reached or failed on its side. Retried with backoff. */
   public static final class Unavailable extends StsCallException {
-    public Unavailable(String errorCode, String message, Throwable cause) {
+    public Unavailable(String errorCode, String message, @Nullable Throwable cause) {
       super(errorCode, message, cause);
     }
 
@@ -79,7 +81,7 @@ public abstract sealed class StsCallException extends RuntimeException
    * may be rotated while we wait.
    */
   public static final class IssuerCredentials extends StsCallException {
-    public IssuerCredentials(String errorCode, String message, Throwable cause) {
+    public IssuerCredentials(String errorCode, String message, @Nullable Throwable cause) {
       super(errorCode, message, cause);
     }
 

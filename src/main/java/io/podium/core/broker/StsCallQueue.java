@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +98,8 @@ final class StsCallQueue {
 
   void submit(Call call, Priority priority) {
     synchronized (this) {
-      queues.get(priority).addLast(call);
+      // Every priority has its queue from the start.
+      Objects.requireNonNull(queues.get(priority)).addLast(call);
       waiting++;
     }
     dispatch();
@@ -191,7 +194,7 @@ final class StsCallQueue {
   }
 
   /** The most urgent queue whose head has not started, dropping heads that already have. */
-  private ArrayDeque<Call> firstWithUnstartedHead() {
+  private @Nullable ArrayDeque<Call> firstWithUnstartedHead() {
     for (ArrayDeque<Call> queue : queues.values()) {
       while (!queue.isEmpty() && queue.peekFirst().started()) {
         queue.pollFirst();

@@ -7,4 +7,7 @@
  * toString} hides the secrets; and the {@link io.podium.core.broker.Scheduler} timer port the
  * core's waits use. Uses {@code core.session} and below.
  */
+@NullMarked
 package io.podium.core.broker;
+
+import org.jspecify.annotations.NullMarked;

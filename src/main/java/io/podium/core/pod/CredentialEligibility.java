@@ -2,6 +2,7 @@ package io.podium.core.pod;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Who may hold credentials: a pod that is Pending or Running, holds the caller's IP, and is not on
@@ -26,7 +27,7 @@ public final class CredentialEligibility {
     }
     if (pod.phase() != PodPhase.PENDING && pod.phase() != PodPhase.RUNNING) {
       return new Eligibility.Ineligible(
-          "pod " + pod.qualifiedName() + " is " + pod.phase().name().toLowerCase());
+          "pod " + pod.qualifiedName() + " is " + pod.phase().name().toLowerCase(Locale.ROOT));
     }
     if (pod.ips().isEmpty()) {
       return new Eligibility.Ineligible("pod " + pod.qualifiedName() + " has no IP yet");

@@ -1,12 +1,14 @@
 package io.podium.core.pod;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pod annotations Podium reads; absent ones are {@code null}. Kept apart from the rest of the
  * pod's annotations so that the tracked projection stays small.
  */
-public record PodAnnotations(String role, String externalId, String sessionName) {
+public record PodAnnotations(
+    @Nullable String role, @Nullable String externalId, @Nullable String sessionName) {
 
   public static final String ROLE = "iam.amazonaws.com/role";
   public static final String EXTERNAL_ID = "iam.amazonaws.com/external-id";
@@ -15,7 +17,7 @@ public record PodAnnotations(String role, String externalId, String sessionName)
   public static final PodAnnotations NONE = new PodAnnotations(null, null, null);
 
   /** Picks the annotations that matter from a pod's full annotation map (which may be null). */
-  public static PodAnnotations from(Map<String, String> annotations) {
+  public static PodAnnotations from(@Nullable Map<String, String> annotations) {
     if (annotations == null || annotations.isEmpty()) {
       return NONE;
     }

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who holds each pod IP, for every pod source (the pods file now, Kubernetes informers later).
@@ -140,7 +142,7 @@ public final class PodIpIndex {
       return new PodLookup.Found(pod);
     }
     List<PodIdentity> holders = holders(held);
-    PodIdentity found = null;
+    @Nullable PodIdentity found = null;
     int eligible = 0;
     for (int i = 0; i < holders.size(); i++) {
       PodIdentity pod = holders.get(i);
@@ -156,7 +158,8 @@ public final class PodIpIndex {
       }
     }
     if (eligible == 1) {
-      return new PodLookup.Found(found);
+      // The one eligible holder was kept in found.
+      return new PodLookup.Found(Objects.requireNonNull(found));
     }
     if (eligible > 1) {
       ambiguousLookups.increment();
@@ -197,7 +200,7 @@ public final class PodIpIndex {
   }
 
   /** The holders as a list (a view, not a copy: the array is never modified). */
-  private static List<PodIdentity> holders(Object held) {
+  private static List<PodIdentity> holders(@Nullable Object held) {
     return switch (held) {
       case null -> List.of();
       case PodIdentity pod -> List.of(pod);
@@ -206,7 +209,7 @@ public final class PodIpIndex {
     };
   }
 
-  private static Object with(Object held, PodIdentity pod) {
+  private static @Nullable Object with(@Nullable Object held, PodIdentity pod) {
     List<PodIdentity> updated = new ArrayList<>();
     for (PodIdentity holder : holders(held)) {
       if (!holder.uid().equals(pod.uid())) {
@@ -217,7 +220,7 @@ public final class PodIpIndex {
     return compact(updated);
   }
 
-  private static Object without(Object held, String uid) {
+  private static @Nullable Object without(@Nullable Object held, String uid) {
     List<PodIdentity> updated = new ArrayList<>();
     for (PodIdentity holder : holders(held)) {
       if (!holder.uid().equals(uid)) {
@@ -231,7 +234,7 @@ public final class PodIpIndex {
    * The form kept for {@code holders}; {@code null} for none, which removes the entry from the map
    * (returned from compute), so released IPs leave nothing behind.
    */
-  private static Object compact(List<PodIdentity> holders) {
+  private static @Nullable Object compact(List<PodIdentity> holders) {
     return switch (holders.size()) {
       case 0 -> null;
       case 1 -> holders.getFirst();

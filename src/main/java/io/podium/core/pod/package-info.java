@@ -5,4 +5,7 @@
  * io.podium.core.pod.PodIpIndex}, {@link io.podium.core.pod.PodLookup}) and the listener a pod
  * source tells of changes. The bottom of the core: depends on nothing else of Podium.
  */
+@NullMarked
 package io.podium.core.pod;
+
+import org.jspecify.annotations.NullMarked;

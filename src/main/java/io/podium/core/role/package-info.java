@@ -5,4 +5,7 @@
  * with RE2/J, kube2iam's {@code allowed-roles} globs; deny by default) deciding it ({@link
  * io.podium.core.role.RolePolicy}, {@link io.podium.core.role.Decision}). Uses {@code core.pod}.
  */
+@NullMarked
 package io.podium.core.role;
+
+import org.jspecify.annotations.NullMarked;

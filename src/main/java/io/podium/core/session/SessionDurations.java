@@ -1,6 +1,7 @@
 package io.podium.core.session;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * How long sessions last and how much validity a pod must always receive. Checked at start-up: kiam
@@ -62,6 +63,6 @@ public record SessionDurations(Duration session, Duration minRemaining, boolean 
   }
 
   static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
+    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 }

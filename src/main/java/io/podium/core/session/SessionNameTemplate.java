@@ -4,6 +4,7 @@ import io.podium.core.pod.PodIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A template for session names ({@code --session-name-template}, default {@code
@@ -127,7 +128,7 @@ public final class SessionNameTemplate {
    * (Kubernetes keeps them to 63 characters; only a hand-written pods file has longer ones).
    * Characters a namespace cannot hold become {@code -}, so that the separator stays unique.
    */
-  private String prefix(PodIdentity pod) {
+  private @Nullable String prefix(PodIdentity pod) {
     String namespace = pod.namespace();
     if (namespace.length() + 1 > SessionNames.MAX_LENGTH) {
       return null;

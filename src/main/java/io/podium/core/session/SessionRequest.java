@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every input of one AssumeRole call. It is the credential cache's key: two pods share cached
@@ -18,10 +19,10 @@ import java.util.TreeMap;
 public record SessionRequest(
     RoleArn role,
     String sessionName,
-    String externalId,
+    @Nullable String externalId,
     Duration duration,
     Map<String, String> tags,
-    String sourceIdentity) {
+    @Nullable String sourceIdentity) {
 
   public SessionRequest {
     Objects.requireNonNull(role, "role");

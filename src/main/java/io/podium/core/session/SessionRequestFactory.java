@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the AssumeRole inputs for a pod and its resolved role: the session name, its external id,
@@ -137,7 +138,7 @@ public final class SessionRequestFactory {
     };
   }
 
-  private static String externalId(String value) {
+  private static @Nullable String externalId(@Nullable String value) {
     if (value == null) {
       return null;
     }

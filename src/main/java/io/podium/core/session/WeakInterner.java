@@ -3,6 +3,7 @@ package io.podium.core.session;
 import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands out one canonical instance per distinct value, so that many holders of equal immutable
@@ -13,7 +14,7 @@ import java.util.WeakHashMap;
  * <p>Only for immutable values whose {@code equals} means "interchangeable": a caller receiving the
  * canonical instance instead of its own must not be able to tell the difference.
  */
-public final class WeakInterner<T> {
+public final class WeakInterner<T extends @Nullable Object> {
 
   // Key and value are the same object; the value is weak too, or the map would keep it alive.
   private final Map<T, WeakReference<T>> canonical = new WeakHashMap<>();
@@ -21,7 +22,7 @@ public final class WeakInterner<T> {
   /** The canonical instance equal to {@code value}: {@code value} itself if none is held yet. */
   public synchronized T intern(T value) {
     if (value == null) {
-      return null;
+      return value;
     }
     WeakReference<T> held = canonical.get(value);
     T existing = held == null ? null : held.get();

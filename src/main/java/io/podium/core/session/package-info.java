@@ -4,4 +4,7 @@
  * by {@link io.podium.core.session.SessionRequestFactory} from a pod and its resolved role. Uses
  * {@code core.pod} and {@code core.role}.
  */
+@NullMarked
 package io.podium.core.session;
+
+import org.jspecify.annotations.NullMarked;

@@ -84,6 +84,8 @@ class CredentialBrokerTest {
   }
 
   @Test
+  // Each task's result is a caller's future, which the test collects and waits for.
+  @SuppressWarnings("FutureReturnValueIgnored")
   void hundredConcurrentCallersShareOneStsCall() throws Exception {
     pool = Executors.newFixedThreadPool(4);
     CredentialBroker<String> broker = broker(BrokerSettings.defaults(DURATIONS), pool);

@@ -6,6 +6,7 @@ import io.podium.core.pod.Eligibility.Ineligible;
 import io.podium.testing.TestPods;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,7 +38,7 @@ class CredentialEligibilityTest {
     PodIdentity pod = web.inPhase(phase).build();
 
     assertThat(CredentialEligibility.check(pod, NOW))
-        .isEqualTo(new Ineligible("pod ns/web is " + phase.name().toLowerCase()));
+        .isEqualTo(new Ineligible("pod ns/web is " + phase.name().toLowerCase(Locale.ROOT)));
     assertThat(CredentialEligibility.check(pod, TestPods.ip("10.0.0.5"), NOW))
         .isInstanceOf(Ineligible.class);
     assertThat(CredentialEligibility.mayHoldCredentials(pod, NOW)).isFalse();

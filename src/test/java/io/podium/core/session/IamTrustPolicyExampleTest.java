@@ -73,7 +73,8 @@ class IamTrustPolicyExampleTest {
    */
   static boolean stringLike(String pattern, String value) {
     StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
       switch (c) {
         case '*' -> regex.append(".*");
         case '?' -> regex.append('.');
