@@ -230,7 +230,10 @@ class Ipv6OnlyAgentServerIT {
         "--imds-listen",
         "[::]:8181",
         "--rule-check-interval",
-        "1s");
+        "1s",
+        // The metadata API's rule alone: ContainerCredentialsNetnsIT proves the endpoint's link.
+        "--container-credentials-listen",
+        "none");
   }
 
   /** {@code podium agent} in the node, talking to the server, with {@code extra}. */
