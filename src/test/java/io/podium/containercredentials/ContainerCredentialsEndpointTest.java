@@ -101,6 +101,8 @@ class ContainerCredentialsEndpointTest {
     }
   }
 
+  private MetadataSettings limits = MetadataSettings.builder().build();
+
   private InetSocketAddress start(boolean checkAddress, ServiceAccountKeys serving) {
     ImdsRenderer renderer = new ImdsRenderer(JsonMapper.builder().build());
     CredentialBroker<ImdsDocuments> broker =
@@ -132,7 +134,7 @@ class ContainerCredentialsEndpointTest {
                 new ContainerCredentialsSettings(
                     List.of(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0)),
                     AUDIENCE,
-                    MetadataSettings.builder().build()),
+                    limits),
                 serving,
                 service,
                 new PrometheusRegistry(),
@@ -326,6 +328,30 @@ class ContainerCredentialsEndpointTest {
     sts.failWith(FakeIssuer::unavailable);
     assertError(
         get(at, "127.0.0.3", HOST, "Authorization: " + token(down)), 503, "ServiceUnavailable");
+  }
+
+  @Test
+  void answersTooManyRequestsBeyondTheSourcesRate() throws IOException {
+    directory.namespaces.put(
+        "shop", NamespacePolicy.compile("shop", ".*", AllowedRoles.ABSENT, BASE));
+    PodIdentity web =
+        pod(TestPods.running("shop", "web").withIp("127.0.0.2").withRole("reader").build());
+    limits = MetadataSettings.builder().maxRequestsPerSecond(1).rateLimitBurst(1).build();
+    InetSocketAddress at = start();
+    String token = token(web);
+
+    PodSocket.Response first = get(at, "127.0.0.2", HOST, "Authorization: " + token);
+    List<PodSocket.Response> more = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      more.add(get(at, "127.0.0.2", HOST, "Authorization: " + token));
+    }
+
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    // One request a second, a burst of one: the next ones in the same second are refused.
+    PodSocket.Response refused =
+        more.stream().filter(response -> response.status() == 429).findFirst().orElseThrow();
+    assertError(refused, 429, "TooManyRequests");
+    assertThat(sts.calls()).isEqualTo(1);
   }
 
   @Test
