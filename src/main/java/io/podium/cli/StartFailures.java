@@ -43,9 +43,7 @@ final class StartFailures implements CommandLine.IExecutionExceptionHandler {
         UserErrors.prefix(command)
             + message
             + (debug || explained ? "" : " (--debug shows the stack trace)"));
-    if (debug) {
-      failure.printStackTrace(err);
-    }
+    // With --debug the stack trace is in the log line above, once.
     err.flush();
     return failure instanceof InvalidPodsFileException
         ? command.exitCodeOnInvalidInput()
