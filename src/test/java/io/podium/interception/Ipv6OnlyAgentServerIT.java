@@ -189,7 +189,12 @@ class Ipv6OnlyAgentServerIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> api.stdout().lines().toList().getLast().equals("TAINTS []"));
-    assertThat(server.output()).contains("Removed node " + NODE + "'s start-up taint");
+    // The API server sees the patch a moment before the server logs that it made it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(server.output()).contains("Removed node " + NODE + "'s start-up taint"));
     assertThat(agent.output()).contains("removed this node's start-up taint");
 
     // An unmodified Java SDK in a pod with no IPv4 at all, told only to use IPv6.
