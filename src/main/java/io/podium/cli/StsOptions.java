@@ -96,7 +96,8 @@ final class StsOptions {
       throw invalid(
           command,
           "Missing --region: give the AWS region whose STS endpoint Podium should call, e.g."
-              + " --region eu-west-1, or --region auto to read the node's");
+              + " --region eu-west-1, or --region auto to read the node's region from its"
+              + " metadata service");
     }
     return build(effectiveRegion());
   }

@@ -106,7 +106,7 @@ final class CredentialsHandler implements RouteHandler {
           "No credentials of role {} for pod {} at {}: STS answered {} ({}); responding {}",
           permitted.role(),
           permitted.pod().qualifiedName(),
-          exchange.caller(),
+          exchange.callerForLog(),
           failure.errorCode(),
           failure.getMessage(),
           status.code());

@@ -100,6 +100,11 @@ final class Exchange {
     return caller;
   }
 
+  /** The caller as log lines show it: the address alone, without {@code InetAddress}'s slash. */
+  String callerForLog() {
+    return caller == null ? "an unknown peer" : caller.getHostAddress();
+  }
+
   HttpMethod method() {
     return method;
   }
@@ -202,9 +207,10 @@ final class Exchange {
       int code = response.status().code();
       String target = MetadataPaths.forLog(this.target);
       if (code >= 500) {
-        log.warn("Answered {} {} from {} with {}: {}", method, target, caller, code, detail);
+        log.warn(
+            "Answered {} {} from {} with {}: {}", method, target, callerForLog(), code, detail);
       } else {
-        log.info("Refused {} {} from {} with {}: {}", method, target, caller, code, detail);
+        log.info("Refused {} {} from {} with {}: {}", method, target, callerForLog(), code, detail);
       }
     }
     send(response, null);
@@ -221,9 +227,10 @@ final class Exchange {
                 "Pod {} at {} has no role: 404 (it has no iam.amazonaws.com/role annotation and"
                     + " there is no --default-role; logged once per pod)",
                 noRole.pod().qualifiedName(),
-                caller);
+                callerForLog());
           } else {
-            log.debug("Pod {} at {} has no role: 404", noRole.pod().qualifiedName(), caller);
+            log.debug(
+                "Pod {} at {} has no role: 404", noRole.pod().qualifiedName(), callerForLog());
           }
         }
         respond(HttpResponseStatus.NOT_FOUND, HttpResponseStatus.NOT_FOUND.reasonPhrase());
@@ -235,7 +242,7 @@ final class Exchange {
               "Refused {} {} from {} with 403: {} ({})",
               method,
               MetadataPaths.forLog(target),
-              caller,
+              callerForLog(),
               refused.detail(),
               refused.kind());
         }
@@ -246,7 +253,7 @@ final class Exchange {
             "Answered {} {} from {} with 503: {}",
             method,
             MetadataPaths.forLog(target),
-            caller,
+            callerForLog(),
             unavailable.detail());
         respond(HttpResponseStatus.SERVICE_UNAVAILABLE, unavailable.reason());
       }
@@ -263,7 +270,12 @@ final class Exchange {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     metrics.rejected(Rejection.INTERNAL_ERROR);
-    log.warn("Failed to answer {} {} from {}", method, MetadataPaths.forLog(target), caller, cause);
+    log.warn(
+        "Failed to answer {} {} from {}",
+        method,
+        MetadataPaths.forLog(target),
+        callerForLog(),
+        cause);
     send(
         response(
             HttpResponseStatus.INTERNAL_SERVER_ERROR,

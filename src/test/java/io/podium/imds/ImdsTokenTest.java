@@ -80,7 +80,7 @@ class ImdsTokenTest {
     assertThat(reply.status()).isEqualTo(400);
     assertThat(AgentLogs.lines(logs))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("Refused PUT /latest/api/token from /10.0.0.5 with 400")
+        .contains("Refused PUT /latest/api/token from 10.0.0.5 with 400")
         .contains("TTL");
   }
 
