@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,6 +90,7 @@ public final class ServerConnections implements AutoCloseable {
   private final RemoteCallerCredentials callers;
   private final Map<String, ServerLink> links = new LinkedHashMap<>();
   private volatile NodeReporter reporter;
+  private volatile TlsExplanations tls = TlsExplanations.NONE;
   private ScheduledFuture<?> resolving;
   private boolean closed;
 
@@ -123,6 +125,31 @@ public final class ServerConnections implements AutoCloseable {
   public ServerConnections nodeAddresses(Collection<InetAddress> addresses) {
     view.nodeAddresses(addresses);
     return this;
+  }
+
+  /**
+   * Explains failed TLS connections with {@code explanations} (the agent's own certificate and CA)
+   * in the log and in {@link #tlsFailure()}. Call before {@link #start()}.
+   */
+  public ServerConnections explainTls(TlsExplanations explanations) {
+    this.tls = explanations;
+    return this;
+  }
+
+  /**
+   * The latest TLS failure of a replica's link that is not synced now, in one line; empty when no
+   * such link's last attempt failed in TLS. For the readiness check's reason.
+   */
+  public Optional<String> tlsFailure() {
+    List<ServerLink> now;
+    synchronized (this) {
+      now = List.copyOf(links.values());
+    }
+    return now.stream()
+        .filter(link -> !link.synced())
+        .map(ServerLink::tlsFailure)
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   /** What the agent knows of its interception rule, for its reports to the servers. */
@@ -338,6 +365,7 @@ public final class ServerConnections implements AutoCloseable {
                   settings.version(),
                   timers,
                   metrics,
+                  tls,
                   this::linkSynced);
           links.put(key, link);
           added.add(link);

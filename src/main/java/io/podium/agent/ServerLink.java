@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import io.podium.wire.ErrorDetails;
 import io.podium.wire.WireCodec;
 import io.podium.wire.v1.Capability;
+import io.podium.wire.v1.ErrorReason;
 import io.podium.wire.v1.LookupRequest;
 import io.podium.wire.v1.LookupResponse;
 import io.podium.wire.v1.NodeCredentialsGrpc;
@@ -22,6 +23,7 @@ import io.podium.wire.v1.WatchRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,10 @@ final class ServerLink implements NodeReporter.Target {
   private final ScheduledExecutorService timers;
   private final Backoff backoff;
   private final AgentMetrics metrics;
+  private final TlsExplanations tls;
+  // The last attempt's TLS failure in words, while it lasts; logged at full volume when it changes.
+  private volatile String tlsFailure;
+  private String tlsFailureLogged;
 
   // Guarded by this.
   private ClientCallStreamObserver<WatchRequest> call;
@@ -74,7 +80,9 @@ final class ServerLink implements NodeReporter.Target {
       String version,
       ScheduledExecutorService timers,
       AgentMetrics metrics,
+      TlsExplanations tls,
       Consumer<ServerLink> onSynced) {
+    this.tls = tls;
     this.onSynced = onSynced;
     this.name = authority + "@" + address.getAddress().getHostAddress() + ":" + address.getPort();
     this.channel =
@@ -127,6 +135,11 @@ final class ServerLink implements NodeReporter.Target {
   String replica() {
     String id = replica;
     return id == null ? "" : id;
+  }
+
+  /** Why this link's last attempt failed in TLS, until one succeeds; empty when it did not. */
+  Optional<String> tlsFailure() {
+    return Optional.ofNullable(tlsFailure);
   }
 
   /** Whether this link's stream is open and its snapshot complete. */
@@ -198,7 +211,32 @@ final class ServerLink implements NodeReporter.Target {
     Duration delay = backoff.next();
     Status status = Status.fromThrowable(failure);
     String reason = ErrorDetails.reason(failure).name();
-    if (status.getCode() == Status.Code.PERMISSION_DENIED
+    Optional<String> tlsExplained = tls.explain(failure);
+    tlsFailure = tlsExplained.map(why -> "TLS to server " + name + " failed: " + why).orElse(null);
+    if (tlsFailure != null) {
+      // Agents retry every few seconds: the same refusal is logged again only when it changes.
+      if (!tlsFailure.equals(tlsFailureLogged)) {
+        log.error(
+            "{}; retrying in {} ms (logged again when the reason changes)",
+            tlsFailure,
+            delay.toMillis());
+        tlsFailureLogged = tlsFailure;
+      } else {
+        log.debug("{}; retrying in {} ms", tlsFailure, delay.toMillis());
+      }
+    } else if (ErrorDetails.reason(failure) == ErrorReason.ERROR_REASON_OTHER_NODE
+        && status.getCode() == Status.Code.PERMISSION_DENIED) {
+      log.error(
+          "Server {} refused this agent: {} {} ({}); we claim --node {} with our certificate {};"
+              + " retrying in {} ms",
+          name,
+          status.getCode(),
+          status.getDescription(),
+          reason,
+          request.getNode(),
+          tls.ourCertificate(),
+          delay.toMillis());
+    } else if (status.getCode() == Status.Code.PERMISSION_DENIED
         || status.getCode() == Status.Code.UNAUTHENTICATED) {
       log.error(
           "Server {} refused this agent: {} {} ({}); retrying in {} ms",
@@ -263,6 +301,8 @@ final class ServerLink implements NodeReporter.Target {
         case SYNCED -> {
           synchronized (ServerLink.this) {
             backoff.reset();
+            tlsFailure = null;
+            tlsFailureLogged = null;
           }
           synced = true;
           view.synced(ServerLink.this);

@@ -2,6 +2,7 @@ package io.podium.cli;
 
 import io.grpc.CallCredentials;
 import io.podium.agent.ServerConnections;
+import io.podium.agent.TlsExplanations;
 import io.podium.containercredentials.ContainerCredentialsServer;
 import io.podium.containercredentials.ContainerCredentialsSettings;
 import io.podium.containercredentials.ServiceAccountKeys;
@@ -12,6 +13,7 @@ import io.podium.interception.PodTraffic;
 import io.podium.interception.RuleManager;
 import io.podium.ops.Health;
 import io.podium.tls.ReloadingTls;
+import io.podium.tls.TlsFailures;
 import io.podium.tls.TlsFiles;
 import io.podium.tls.TlsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -76,6 +78,19 @@ final class AgentProcess implements AutoCloseable {
           new ServerConnections(
               config.servers(), tls.channelCredentials(), token, clock, timers, registry);
       closeInReverse.push(connections);
+      TlsFailures failures = tls.failures();
+      connections.explainTls(
+          new TlsExplanations() {
+            @Override
+            public Optional<String> explain(Throwable failure) {
+              return failures.explain(failure);
+            }
+
+            @Override
+            public String ourCertificate() {
+              return failures.ourCertificate();
+            }
+          });
       // The addresses the rule sends pods to are the node's own: never a pod's, whatever the
       // servers' records say.
       config.interception().ifPresent(rule -> connections.nodeAddresses(rule.hostAddresses()));
@@ -120,7 +135,9 @@ final class AgentProcess implements AutoCloseable {
       health.ready(
           "server-synced",
           servers::everSynced,
-          "no podium server replica has sent this node's pods yet (see podium_agent_servers)");
+          () ->
+              "no podium server replica has sent this node's pods yet (see podium_agent_servers)"
+                  + servers.tlsFailure().map(failure -> "; " + failure).orElse(""));
     } catch (RuntimeException e) {
       close();
       throw e;

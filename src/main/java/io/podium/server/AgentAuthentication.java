@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
+import io.podium.tls.CertificateText;
 import io.podium.wire.ErrorDetails;
 import io.podium.wire.v1.ErrorReason;
 import java.security.cert.Certificate;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
 final class AgentAuthentication implements ServerInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(AgentAuthentication.class);
+
+  /** The caller in words (address and certificate), for the service's refusals. */
+  static final io.grpc.Context.Key<String> CALLER = io.grpc.Context.key("podium.agent-caller");
+
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -46,7 +51,14 @@ final class AgentAuthentication implements ServerInterceptor {
     return switch (result) {
       case NodeAuthenticator.Result.Authenticated(AgentIdentity identity) ->
           Contexts.interceptCall(
-              io.grpc.Context.current().withValue(AgentIdentity.CONTEXT_KEY, identity),
+              io.grpc.Context.current()
+                  .withValues(
+                      AgentIdentity.CONTEXT_KEY,
+                      identity,
+                      CALLER,
+                      call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)
+                          + " with certificate "
+                          + CertificateText.describe(certificate.orElseThrow())),
               call,
               headers,
               next);

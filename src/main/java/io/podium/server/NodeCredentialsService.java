@@ -30,6 +30,7 @@ import io.podium.wire.v1.WatchEvent;
 import io.podium.wire.v1.WatchRequest;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -122,7 +123,15 @@ public final class NodeCredentialsService extends NodeCredentialsGrpc.NodeCreden
         && !request.getNode().isEmpty()
         && !request.getNode().equals(agent.node())) {
       log.warn(
-          "Refused a watch for node {} from the agent of node {}", request.getNode(), agent.node());
+          "Refused a watch for node {} from the agent of node {} ({}): it is authenticated as node"
+              + " {} by its {}",
+          request.getNode(),
+          agent.node(),
+          Objects.requireNonNullElse(AgentAuthentication.CALLER.get(), "caller unknown"),
+          agent.node(),
+          agent.method() == AgentIdentity.Method.CERTIFICATE
+              ? "certificate's node URI SAN"
+              : "service-account token");
       refusal =
           Optional.of(
               ErrorDetails.error(

@@ -12,11 +12,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * Mutual TLS for the agent API with certificates and CA reloaded from disk: gRPC's {@link
  * AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager} re-read the files every
  * refresh interval when they changed, so cert-manager's rotations take effect without a restart and
- * without dropping established connections. Both sides require the other's certificate.
+ * without dropping established connections. Both sides require the other's certificate, and say why
+ * they refuse one: the server in its log, the agent through {@link #failures()}.
  */
 public final class ReloadingTls implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReloadingTls.class);
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
   /** Which end of the connection this is. */
   public enum Side {
@@ -43,6 +51,17 @@ public final class ReloadingTls implements AutoCloseable {
   private final Side side;
   private final AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
   private final AdvancedTlsX509TrustManager trustManager;
+  private final ExplainingTrustManager explainingTrustManager;
+  private final Clock clock;
+  private final Map<RefusalReason, LongAdder> refusals = new EnumMap<>(RefusalReason.class);
+  // When each refusal (reason and certificate) was last logged: agents retry every few seconds.
+  private final Map<String, Instant> refusalsLogged =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+          return size() > 256;
+        }
+      };
   private final ScheduledFuture<?> reloading;
   private String identityStamp;
   private String caStamp;
@@ -50,10 +69,14 @@ public final class ReloadingTls implements AutoCloseable {
   private final CachedExpiry caExpiry;
 
   private ReloadingTls(
-      TlsFiles files, Side side, Duration refresh, ScheduledExecutorService executor)
+      TlsFiles files, Side side, Duration refresh, ScheduledExecutorService executor, Clock clock)
       throws IOException, GeneralSecurityException {
     this.files = files;
     this.side = side;
+    this.clock = clock;
+    for (RefusalReason reason : RefusalReason.values()) {
+      refusals.put(reason, new LongAdder());
+    }
     this.trustManager =
         AdvancedTlsX509TrustManager.newBuilder()
             .setVerification(
@@ -62,6 +85,8 @@ public final class ReloadingTls implements AutoCloseable {
                         .CERTIFICATE_AND_HOST_NAME_VERIFICATION
                     : AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
             .build();
+    this.explainingTrustManager =
+        new ExplainingTrustManager(trustManager, files.ca(), clock, this::refused);
     // Loaded once now, so that a broken file stops the start with its reason.
     keyManager.updateIdentityCredentials(files.certificate().toFile(), files.key().toFile());
     trustManager.updateTrustCredentials(files.ca().toFile());
@@ -85,8 +110,17 @@ public final class ReloadingTls implements AutoCloseable {
    */
   public static ReloadingTls load(
       TlsFiles files, Side side, Duration refresh, ScheduledExecutorService executor) {
+    return load(files, side, refresh, executor, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #load(TlsFiles, Side, Duration, ScheduledExecutorService)}, judging peers'
+   * certificates' validity by {@code clock} when explaining a refusal.
+   */
+  public static ReloadingTls load(
+      TlsFiles files, Side side, Duration refresh, ScheduledExecutorService executor, Clock clock) {
     try {
-      return new ReloadingTls(files, side, refresh, executor);
+      return new ReloadingTls(files, side, refresh, executor, clock);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(
           "cannot use the TLS files "
@@ -105,7 +139,7 @@ public final class ReloadingTls implements AutoCloseable {
   public ServerCredentials serverCredentials() {
     return TlsServerCredentials.newBuilder()
         .keyManager(keyManager)
-        .trustManager(trustManager)
+        .trustManager(explainingTrustManager)
         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
         .build();
   }
@@ -114,12 +148,54 @@ public final class ReloadingTls implements AutoCloseable {
   public ChannelCredentials channelCredentials() {
     return TlsChannelCredentials.newBuilder()
         .keyManager(keyManager)
-        .trustManager(trustManager)
+        .trustManager(explainingTrustManager)
         .build();
   }
 
   public Side side() {
     return side;
+  }
+
+  /** Explains failed connections from this side's files: the agent's log lines and readiness. */
+  public TlsFailures failures() {
+    return new TlsFailures(files, clock);
+  }
+
+  /** How many peer certificates this side refused, by reason, since it started. */
+  public long refusals(RefusalReason reason) {
+    return counter(reason).sum();
+  }
+
+  private LongAdder counter(RefusalReason reason) {
+    return Objects.requireNonNull(refusals.get(reason));
+  }
+
+  /**
+   * Counts a refusal and, on the server, logs it: the agent cannot tell the server's log why, so
+   * the server says it here, once a minute per certificate and reason.
+   */
+  private void refused(ExplainingTrustManager.Refusal refusal) {
+    RefusedCertificateException e = refusal.exception();
+    counter(e.reason()).increment();
+    if (side != Side.SERVER) {
+      return;
+    }
+    String key = e.reason() + " " + e.certificate();
+    Instant now = clock.instant();
+    synchronized (refusalsLogged) {
+      Instant last = refusalsLogged.get(key);
+      if (last != null && now.isBefore(last.plus(REFUSAL_LOG_INTERVAL))) {
+        return;
+      }
+      refusalsLogged.put(key, now);
+    }
+    // gRPC's server does not show the certificate check the connection's address: the
+    // certificate's subject and node name say which agent it is.
+    log.warn(
+        "TLS from {} failed: we refused its certificate {}: {}",
+        refusal.peer() == null ? "an agent" : "agent " + refusal.peer(),
+        e.certificate(),
+        e.getMessage());
   }
 
   /** When the certificate on disk expires; {@link Instant#EPOCH} when it cannot be read. */

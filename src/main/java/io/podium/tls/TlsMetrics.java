@@ -1,5 +1,6 @@
 package io.podium.tls;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -11,7 +12,10 @@ public final class TlsMetrics {
 
   private TlsMetrics() {}
 
-  /** Registers {@code podium_tls_certificate_expiry_timestamp_seconds} for {@code tls}. */
+  /**
+   * Registers {@code podium_tls_certificate_expiry_timestamp_seconds} and {@code
+   * podium_tls_refused_certificates_total} for {@code tls}.
+   */
   public static void register(PrometheusRegistry registry, ReloadingTls tls) {
     GaugeWithCallback.builder()
         .name("podium_tls_certificate_expiry_timestamp_seconds")
@@ -23,6 +27,19 @@ public final class TlsMetrics {
             callback -> {
               callback.call(tls.certificateExpiry().getEpochSecond(), "identity");
               callback.call(tls.caExpiry().getEpochSecond(), "ca");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("podium_tls_refused_certificates_total")
+        .help(
+            "Peers' certificates this side of the agent API refused in the TLS handshake, by"
+                + " reason")
+        .labelNames("reason")
+        .callback(
+            callback -> {
+              for (RefusalReason reason : RefusalReason.values()) {
+                callback.call(tls.refusals(reason), reason.label());
+              }
             })
         .register(registry);
   }
