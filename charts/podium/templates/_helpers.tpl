@@ -28,10 +28,28 @@ app.kubernetes.io/component: {{ .component }}
 {{ include "podium.fullname" . }}-server.{{ .Release.Namespace }}.svc:{{ .Values.server.port }}
 {{- end -}}
 
+{{/*
+The region (--region), checked: the modes with a node component or a server need it, and only
+standalone, whose every process runs on a node, may read it from the node (auto).
+*/}}
+{{- define "podium.region" -}}
+{{- $region := .Values.aws.region | default "" | toString | trim -}}
+{{- if not $region -}}
+{{- fail "podium: set aws.region (for example --set aws.region=eu-west-1), or aws.region=auto to read it from each node's metadata service (mode standalone)" -}}
+{{- end -}}
+{{- if and (eq $region "auto") (ne .Values.mode "standalone") -}}
+{{- fail "podium: aws.region=auto works in mode standalone only: podium server runs in a pod and cannot read a node's metadata service; set the region, for example --set aws.region=eu-west-1" -}}
+{{- end -}}
+{{- $region -}}
+{{- end -}}
+
 {{/* Roles and sessions: standalone and server. */}}
 {{- define "podium.credentialArgs" -}}
-- --region={{ required "aws.region is required" .Values.aws.region }}
+- --region={{ include "podium.region" . }}
 {{- with .Values.aws.roleBaseArn }}
+{{- if and (eq . "auto") (ne $.Values.mode "standalone") }}
+{{- fail "podium: aws.roleBaseArn=auto works in mode standalone only: podium server runs in a pod and cannot read a node's metadata service; give the base, for example --set aws.roleBaseArn=arn:aws:iam::123456789012:role/" }}
+{{- end }}
 - --role-base-arn={{ . }}
 {{- end }}
 {{- with .Values.aws.assumeRoleArn }}
