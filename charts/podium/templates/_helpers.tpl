@@ -174,3 +174,108 @@ seccompProfile:
     fieldRef:
       fieldPath: status.hostIP
 {{- end -}}
+
+{{/*
+The annotations that make an object of templates/uninstall.yaml a pre-delete hook, unless
+uninstall.hook is false (the plain manifests of deploy/uninstall/). Pass (dict "root" $ "weight" "0").
+*/}}
+{{- define "podium.uninstallHook" -}}
+{{- if .root.Values.uninstall.hook -}}
+annotations:
+  helm.sh/hook: pre-delete
+  helm.sh/hook-weight: {{ .weight | quote }}
+  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end -}}
+{{- end -}}
+
+{{/*
+The DaemonSet that podium uninstall-nodes runs once the node DaemonSet's pods are gone: on the same
+nodes, with the same host access as the init container that installed the rule, it removes the
+rule (podium standalone --cleanup, the same for both modes) in an init container; the main
+container only holds the pod ready, so that ready pods are clean nodes.
+*/}}
+{{- define "podium.cleanupDaemonSet" -}}
+{{- $v := .Values -}}
+{{- $selector := include "podium.selectorLabels" (dict "root" . "component" "cleanup") -}}
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ include "podium.fullname" . }}-cleanup
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "podium.labels" (dict "root" . "component" "cleanup") | nindent 4 }}
+spec:
+  selector:
+    matchLabels:
+      {{- $selector | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- $selector | nindent 8 }}
+    spec:
+      automountServiceAccountToken: false
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      priorityClassName: {{ $v.node.priorityClassName }}
+      terminationGracePeriodSeconds: 1
+      {{- with $v.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      initContainers:
+        - name: cleanup
+          image: {{ include "podium.image" . }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          args:
+            - standalone
+            - --cleanup
+            - --iptables-backend={{ $v.interception.backend }}
+            {{- if $v.containerCredentials.enabled }}
+            - --container-credentials-listen={{ join "," $v.containerCredentials.listen }}
+            - --container-credentials-link={{ $v.containerCredentials.link }}
+            {{- else }}
+            - --container-credentials-listen=none
+            {{- end }}
+            - --log-format={{ $v.logs.format }}
+          volumeMounts:
+            - name: xtables-lock
+              mountPath: /run/xtables.lock
+            - name: tmp
+              mountPath: /tmp
+          securityContext:
+            {{- include "podium.netAdminSecurityContext" . | nindent 12 }}
+      containers:
+        # Ready once the init container has cleaned the node; the image's coreutils sleep.
+        - name: cleaned
+          image: {{ include "podium.image" . }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          command: ["sleep", "infinity"]
+          resources:
+            requests:
+              cpu: 1m
+              memory: 8Mi
+            limits:
+              memory: 32Mi
+          securityContext:
+            {{- include "podium.restrictedSecurityContext" . | nindent 12 }}
+      volumes:
+        - name: xtables-lock
+          hostPath:
+            path: {{ $v.interception.xtablesLock }}
+            type: FileOrCreate
+        - name: tmp
+          emptyDir:
+            sizeLimit: 64Mi
+{{- end -}}

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.podium.cli.PodiumCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,34 @@ class ChartTest {
       }
     }
     return specs;
+  }
+
+  /** Every pod the chart may run: the workloads, the hook's Job and the DaemonSet it creates. */
+  static List<PodSpec> allPodSpecs(List<HasMetadata> objects) {
+    List<PodSpec> specs = new ArrayList<>(podSpecs(objects));
+    for (HasMetadata object : objects) {
+      if (object instanceof Job job) {
+        specs.add(job.getSpec().getTemplate().getSpec());
+      } else if (object instanceof ConfigMap map
+          && map.getData() != null
+          && map.getData().containsKey(CLEANUP_DAEMONSET)) {
+        specs.add(cleanupDaemonSet(map).getSpec().getTemplate().getSpec());
+      }
+    }
+    return specs;
+  }
+
+  static final String CLEANUP_DAEMONSET = "cleanup-daemonset.yaml";
+
+  static DaemonSet cleanupDaemonSet(ConfigMap map) {
+    return new KubernetesSerialization()
+        .unmarshal(map.getData().get(CLEANUP_DAEMONSET), DaemonSet.class);
+  }
+
+  static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind) {
+    List<T> found = objects.stream().filter(kind::isInstance).map(kind::cast).toList();
+    assertThat(found).as("one %s", kind.getSimpleName()).hasSize(1);
+    return found.getFirst();
   }
 
   /** The message of a rendering without a region, in either mode that needs one. */
@@ -255,6 +286,11 @@ class ChartTest {
 
     assertThat(objects).isNotEmpty();
     objects.forEach(KubernetesObjects::assertValid);
+    objects.stream()
+        .filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast)
+        .filter(map -> map.getData() != null && map.getData().containsKey(CLEANUP_DAEMONSET))
+        .forEach(map -> KubernetesObjects.assertValid(cleanupDaemonSet(map)));
     assertThat(objects)
         .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
         .doesNotHaveDuplicates();
@@ -264,10 +300,14 @@ class ChartTest {
   @ParameterizedTest
   @MethodSource("valuesFiles")
   void everyContainerCommandLineParses(Path values) {
-    for (PodSpec pod : podSpecs(objects(values))) {
+    for (PodSpec pod : allPodSpecs(objects(values))) {
       List<Container> containers = new ArrayList<>(pod.getContainers());
       containers.addAll(pod.getInitContainers());
       for (Container container : containers) {
+        if (container.getCommand() != null && !container.getCommand().isEmpty()) {
+          // Not Podium: the cleanup pods' sleep, which holds them ready.
+          continue;
+        }
         List<String> args =
             container.getArgs().stream()
                 .map(arg -> arg.replace("$(HOST_IP)", "10.0.0.1"))
@@ -279,6 +319,141 @@ class ChartTest {
         assertThat(parsed.subcommand().unmatched()).as("unknown arguments in %s", args).isEmpty();
       }
     }
+  }
+
+  /**
+   * helm uninstall: a pre-delete hook Job (weight 0) after its account, rights and the cleanup
+   * DaemonSet's manifest (weight -10), all deleted once it succeeded or before it runs again.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "charts/podium/ci/standalone-values.yaml, podium",
+    "charts/podium/ci/agent-server-values.yaml, podium-agent"
+  })
+  void theUninstallHookStopsTheNodeDaemonSetThenRemovesTheRuleOnEveryNode(
+      Path values, String nodeDaemonSet) {
+    // helm template (helm-java) leaves hooks out: the same objects without their annotations.
+    List<HasMetadata> objects = objects(values, Map.of("uninstall.hook", "false"));
+    List<HasMetadata> hooks =
+        objects.stream().filter(o -> o.getMetadata().getName().equals("podium-uninstall")).toList();
+
+    assertThat(hooks)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount/podium-uninstall",
+            "Role/podium-uninstall",
+            "RoleBinding/podium-uninstall",
+            "ConfigMap/podium-uninstall",
+            "Job/podium-uninstall");
+    assertThat(hooks).allSatisfy(o -> assertThat(o.getMetadata().getAnnotations()).isNullOrEmpty());
+    // The node DaemonSet the Job stops is the chart's.
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("DaemonSet/" + nodeDaemonSet);
+    Job job = only(hooks, Job.class);
+    PodSpec jobPod = job.getSpec().getTemplate().getSpec();
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(jobPod.getServiceAccountName()).isEqualTo("podium-uninstall");
+    Container uninstall = jobPod.getContainers().getFirst();
+    assertThat(uninstall.getImage()).isEqualTo("ghcr.io/podium/podium:0.1.0");
+    assertThat(uninstall.getArgs())
+        .startsWith("uninstall-nodes")
+        .contains(
+            "--namespace=podium",
+            "--daemonset=" + nodeDaemonSet,
+            "--cleanup-daemonset=/etc/podium/uninstall/" + CLEANUP_DAEMONSET,
+            "--timeout=4m");
+    assertThat(uninstall.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(uninstall.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(jobPod.getVolumes())
+        .anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("podium-uninstall"));
+    // Rights on this namespace's DaemonSets and pods, nothing cluster-wide.
+    assertThat(objects)
+        .filteredOn(ClusterRole.class::isInstance)
+        .extracting(o -> o.getMetadata().getName())
+        .noneMatch(name -> name.contains("uninstall"));
+    var role = only(hooks, io.fabric8.kubernetes.api.model.rbac.Role.class);
+    assertThat(role.getRules())
+        .extracting(rule -> rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs())
+        .containsExactly(
+            "[apps] [daemonsets] [get, list, watch, create, delete]", "[] [pods] [list, watch]");
+
+    DaemonSet cleanup = cleanupDaemonSet(only(hooks, ConfigMap.class));
+    assertThat(cleanup.getMetadata().getName())
+        .isEqualTo("podium-cleanup")
+        .isNotEqualTo(nodeDaemonSet);
+    PodSpec pod = cleanup.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getTolerations()).extracting(t -> t.getOperator()).containsExactly("Exists");
+    Container init = pod.getInitContainers().getFirst();
+    assertThat(init.getArgs()).startsWith("standalone", "--cleanup");
+    assertThat(init.getSecurityContext().getCapabilities().getAdd())
+        .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    assertThat(init.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/run/xtables.lock"));
+    assertThat(pod.getContainers().getFirst().getCommand()).containsExactly("sleep", "infinity");
+    assertThat(pod.getContainers().getFirst().getSecurityContext().getRunAsNonRoot()).isTrue();
+  }
+
+  /**
+   * As hooks, Helm keeps the uninstall objects out of the release's manifest (it runs them on helm
+   * uninstall only): the Job (weight 0) after its account, rights and manifest (-10), each deleted
+   * once it succeeded, or before it runs again.
+   */
+  @Test
+  void helmTakesTheUninstallObjectsForPreDeleteHooksAndRunsTheJobLast() throws Exception {
+    assertThat(objects(Path.of("charts/podium/ci/standalone-values.yaml")))
+        .extracting(o -> o.getMetadata().getName())
+        .isNotEmpty()
+        .doesNotContain("podium-uninstall", "podium-cleanup");
+    String template = Files.readString(HelmChart.CHART.resolve("templates/uninstall.yaml"));
+    String helpers = Files.readString(HelmChart.CHART.resolve("templates/_helpers.tpl"));
+
+    assertThat(template.split("\n---\n"))
+        .hasSize(5)
+        .allSatisfy(object -> assertThat(object).contains("include \"podium.uninstallHook\""));
+    assertThat(template.split("\n---\n")[4]).startsWith("apiVersion: batch/v1\nkind: Job");
+    assertThat(template).containsOnlyOnce("\"weight\" \"0\"");
+    assertThat(template.split("\"weight\" \"-10\"")).hasSize(5);
+    assertThat(helpers)
+        .contains(
+            "  helm.sh/hook: pre-delete\n",
+            "  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n");
+  }
+
+  @Test
+  void theCleanupOfTheStandaloneCiValuesRemovesTheContainerCredentialsLinkToo() {
+    DaemonSet cleanup =
+        cleanupDaemonSet(
+            only(
+                objects(
+                    Path.of("charts/podium/ci/standalone-values.yaml"),
+                    Map.of("uninstall.hook", "false")),
+                ConfigMap.class));
+
+    assertThat(cleanup.getSpec().getTemplate().getSpec().getInitContainers().getFirst().getArgs())
+        .contains(
+            "--iptables-backend=auto",
+            "--container-credentials-listen=169.254.170.23:80,[fd00:ec2::23]:80",
+            "--container-credentials-link=podium-link0");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "uninstall.cleanNodes | false",
+        "interception.enabled | false",
+        "mode | none",
+      })
+  void noUninstallHookWhenDisabledOrWithoutARuleOnTheNodes(String key, String value) {
+    assertThat(
+            objects(
+                Path.of("charts/podium/ci/default-values.yaml"),
+                Map.of(key, value, "uninstall.hook", "false")))
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("Job", "ConfigMap");
   }
 
   @Test

@@ -46,7 +46,9 @@ final class HelmChart {
             .withNamespace(namespace)
             .withValuesFile(values);
     set.forEach(template::set);
-    return template.call();
+    // Nothing rendered (every template switched off) comes back as null.
+    String rendered = template.call();
+    return rendered == null ? "" : rendered;
   }
 
   /** {@code helm lint CHART}. */
