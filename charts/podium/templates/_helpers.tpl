@@ -28,10 +28,28 @@ app.kubernetes.io/component: {{ .component }}
 {{ include "podium.fullname" . }}-server.{{ .Release.Namespace }}.svc:{{ .Values.server.port }}
 {{- end -}}
 
+{{/*
+The region (--region), checked: the modes with a node component or a server need it, and only
+standalone, whose every process runs on a node, may read it from the node (auto).
+*/}}
+{{- define "podium.region" -}}
+{{- $region := .Values.aws.region | default "" | toString | trim -}}
+{{- if not $region -}}
+{{- fail "podium: set aws.region (for example --set aws.region=eu-west-1), or aws.region=auto to read it from each node's metadata service (mode standalone)" -}}
+{{- end -}}
+{{- if and (eq $region "auto") (ne .Values.mode "standalone") -}}
+{{- fail "podium: aws.region=auto works in mode standalone only: podium server runs in a pod and cannot read a node's metadata service; set the region, for example --set aws.region=eu-west-1" -}}
+{{- end -}}
+{{- $region -}}
+{{- end -}}
+
 {{/* Roles and sessions: standalone and server. */}}
 {{- define "podium.credentialArgs" -}}
-- --region={{ required "aws.region is required" .Values.aws.region }}
+- --region={{ include "podium.region" . }}
 {{- with .Values.aws.roleBaseArn }}
+{{- if and (eq . "auto") (ne $.Values.mode "standalone") }}
+{{- fail "podium: aws.roleBaseArn=auto works in mode standalone only: podium server runs in a pod and cannot read a node's metadata service; give the base, for example --set aws.roleBaseArn=arn:aws:iam::123456789012:role/" }}
+{{- end }}
 - --role-base-arn={{ . }}
 {{- end }}
 {{- with .Values.aws.assumeRoleArn }}
@@ -155,4 +173,109 @@ seccompProfile:
   valueFrom:
     fieldRef:
       fieldPath: status.hostIP
+{{- end -}}
+
+{{/*
+The annotations that make an object of templates/uninstall.yaml a pre-delete hook, unless
+uninstall.hook is false (the plain manifests of deploy/uninstall/). Pass (dict "root" $ "weight" "0").
+*/}}
+{{- define "podium.uninstallHook" -}}
+{{- if .root.Values.uninstall.hook -}}
+annotations:
+  helm.sh/hook: pre-delete
+  helm.sh/hook-weight: {{ .weight | quote }}
+  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end -}}
+{{- end -}}
+
+{{/*
+The DaemonSet that podium uninstall-nodes runs once the node DaemonSet's pods are gone: on the same
+nodes, with the same host access as the init container that installed the rule, it removes the
+rule (podium standalone --cleanup, the same for both modes) in an init container; the main
+container only holds the pod ready, so that ready pods are clean nodes.
+*/}}
+{{- define "podium.cleanupDaemonSet" -}}
+{{- $v := .Values -}}
+{{- $selector := include "podium.selectorLabels" (dict "root" . "component" "cleanup") -}}
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ include "podium.fullname" . }}-cleanup
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "podium.labels" (dict "root" . "component" "cleanup") | nindent 4 }}
+spec:
+  selector:
+    matchLabels:
+      {{- $selector | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- $selector | nindent 8 }}
+    spec:
+      automountServiceAccountToken: false
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      priorityClassName: {{ $v.node.priorityClassName }}
+      terminationGracePeriodSeconds: 1
+      {{- with $v.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.node.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      initContainers:
+        - name: cleanup
+          image: {{ include "podium.image" . }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          args:
+            - standalone
+            - --cleanup
+            - --iptables-backend={{ $v.interception.backend }}
+            {{- if $v.containerCredentials.enabled }}
+            - --container-credentials-listen={{ join "," $v.containerCredentials.listen }}
+            - --container-credentials-link={{ $v.containerCredentials.link }}
+            {{- else }}
+            - --container-credentials-listen=none
+            {{- end }}
+            - --log-format={{ $v.logs.format }}
+          volumeMounts:
+            - name: xtables-lock
+              mountPath: /run/xtables.lock
+            - name: tmp
+              mountPath: /tmp
+          securityContext:
+            {{- include "podium.netAdminSecurityContext" . | nindent 12 }}
+      containers:
+        # Ready once the init container has cleaned the node; the image's coreutils sleep.
+        - name: cleaned
+          image: {{ include "podium.image" . }}
+          imagePullPolicy: {{ $v.image.pullPolicy }}
+          command: ["sleep", "infinity"]
+          resources:
+            requests:
+              cpu: 1m
+              memory: 8Mi
+            limits:
+              memory: 32Mi
+          securityContext:
+            {{- include "podium.restrictedSecurityContext" . | nindent 12 }}
+      volumes:
+        - name: xtables-lock
+          hostPath:
+            path: {{ $v.interception.xtablesLock }}
+            type: FileOrCreate
+        - name: tmp
+          emptyDir:
+            sizeLimit: 64Mi
 {{- end -}}

@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       StandaloneCommand.class,
       StsEmulatorCommand.class,
+      UninstallNodesCommand.class,
       WebhookCommand.class
     })
 public final class PodiumCommand implements Callable<Integer> {

@@ -28,7 +28,15 @@ class CommandLineTest {
     assertThat(help.exitCode()).isZero();
     assertThat(help.out())
         .contains(
-            "dev", "standalone", "sts-emulator", "server", "agent", "certs", "oidc", "webhook");
+            "dev",
+            "standalone",
+            "sts-emulator",
+            "server",
+            "agent",
+            "certs",
+            "oidc",
+            "webhook",
+            "uninstall-nodes");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.podium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -27,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The plain manifests in deploy/ are the chart's rendering (deploy/render.sh) and say what the docs
@@ -69,11 +73,72 @@ class DeployManifestsTest {
           .isEqualTo(DeployRendering.render(file));
     }
     // Nothing hand-written sits beside the rendered files.
-    try (Stream<Path> files = Files.list(Path.of("deploy"))) {
-      assertThat(files.filter(p -> p.toString().endsWith(".yaml")))
-          .containsExactlyInAnyOrderElementsOf(
-              DeployRendering.FILES.stream().map(DeployRendering.DeployFile::path).toList());
+    for (Path directory : List.of(Path.of("deploy"), Path.of("deploy/uninstall"))) {
+      try (Stream<Path> files = Files.list(directory)) {
+        assertThat(files.filter(p -> p.toString().endsWith(".yaml")))
+            .containsExactlyInAnyOrderElementsOf(
+                DeployRendering.FILES.stream()
+                    .map(DeployRendering.DeployFile::path)
+                    .filter(p -> p.getParent().equals(directory))
+                    .toList());
+      }
     }
+  }
+
+  /**
+   * deploy/uninstall/: the chart's pre-delete hook as plain manifests, for {@code kubectl apply}
+   * before {@code kubectl delete}: a Job that stops the node DaemonSet of the file beside it, then
+   * removes the rule on every node, with rights on this namespace's DaemonSets and pods only.
+   */
+  @ParameterizedTest
+  @CsvSource({"standalone, kube-system, podium", "agent-server, podium, podium-agent"})
+  void theUninstallJobStopsTheNodeDaemonSetOfItsModeAndThenCleansEveryNode(
+      String mode, String namespace, String nodeDaemonSet) throws Exception {
+    List<HasMetadata> uninstall = read("uninstall/" + mode + ".yaml");
+    List<HasMetadata> installed = read(mode + ".yaml");
+
+    assertThat(uninstall)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount/podium-uninstall",
+            "Role/podium-uninstall",
+            "RoleBinding/podium-uninstall",
+            "ConfigMap/podium-uninstall",
+            "Job/podium-uninstall");
+    assertThat(uninstall)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(namespace));
+    named(installed, DaemonSet.class, nodeDaemonSet);
+    Job job = named(uninstall, Job.class, "podium-uninstall");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+        .containsExactly(
+            "uninstall-nodes",
+            "--namespace=" + namespace,
+            "--daemonset=" + nodeDaemonSet,
+            "--cleanup-daemonset=/etc/podium/uninstall/cleanup-daemonset.yaml",
+            "--timeout=4m",
+            "--log-format=json");
+    DaemonSet cleanup =
+        serialization.unmarshal(
+            named(uninstall, ConfigMap.class, "podium-uninstall")
+                .getData()
+                .get("cleanup-daemonset.yaml"),
+            DaemonSet.class);
+    PodSpec pod = cleanup.getSpec().getTemplate().getSpec();
+    // The same nodes and host access as the init container that installed the rule.
+    PodSpec node =
+        named(installed, DaemonSet.class, nodeDaemonSet).getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getTolerations()).isEqualTo(node.getTolerations());
+    Container init = pod.getInitContainers().getFirst();
+    assertThat(init.getImage()).isEqualTo(node.getInitContainers().getFirst().getImage());
+    assertThat(init.getArgs()).startsWith("standalone", "--cleanup");
+    assertNetAdminOnly(init);
+    assertXtablesLock(pod, init);
+    Role role = named(uninstall, Role.class, "podium-uninstall");
+    assertThat(role.getRules())
+        .extracting(rule -> rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs())
+        .containsExactly(
+            "[apps] [daemonsets] [get, list, watch, create, delete]", "[] [pods] [list, watch]");
   }
 
   @Test

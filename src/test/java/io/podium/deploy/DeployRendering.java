@@ -18,6 +18,7 @@ final class DeployRendering {
 
   static final String CERT_MANAGER = "templates/cert-manager.yaml";
   static final String WEBHOOK_CERT_MANAGER = "templates/webhook-cert-manager.yaml";
+  static final String UNINSTALL = "templates/uninstall.yaml";
 
   static final List<DeployFile> FILES =
       List.of(
@@ -25,12 +26,23 @@ final class DeployRendering {
               Path.of("deploy/standalone.yaml"),
               "kube-system",
               Path.of("deploy/values/standalone.yaml"),
-              template -> true),
+              template -> !template.equals(UNINSTALL)),
+          // The uninstall Job in a folder of its own: kubectl apply -f deploy/ never runs it.
+          new DeployFile(
+              Path.of("deploy/uninstall/standalone.yaml"),
+              "kube-system",
+              Path.of("deploy/values/standalone.yaml"),
+              template -> template.equals(UNINSTALL)),
           new DeployFile(
               Path.of("deploy/agent-server.yaml"),
               "podium",
               Path.of("deploy/values/agent-server.yaml"),
-              template -> !template.equals(CERT_MANAGER)),
+              template -> !template.equals(CERT_MANAGER) && !template.equals(UNINSTALL)),
+          new DeployFile(
+              Path.of("deploy/uninstall/agent-server.yaml"),
+              "podium",
+              Path.of("deploy/values/agent-server.yaml"),
+              template -> template.equals(UNINSTALL)),
           new DeployFile(
               Path.of("deploy/cert-manager.yaml"),
               "podium",
@@ -72,6 +84,7 @@ final class DeployRendering {
   /** Writes every file of deploy/ from the chart (deploy/render.sh). */
   static void writeAll() throws IOException {
     for (DeployFile file : FILES) {
+      Files.createDirectories(file.path().getParent());
       Files.writeString(file.path(), render(file));
     }
   }

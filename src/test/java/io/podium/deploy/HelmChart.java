@@ -2,11 +2,17 @@ package io.podium.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * charts/podium through the real Helm engine (helm-java bundles Helm's Go library): rendered as
@@ -28,17 +34,51 @@ final class HelmChart {
 
   /** {@code helm template podium charts/podium --namespace NS -f VALUES}. */
   static String render(String namespace, Path values) {
-    return new Helm(CHART)
-        .template()
-        .withName(RELEASE)
-        .withNamespace(namespace)
-        .withValuesFile(values)
-        .call();
+    return render(namespace, values, Map.of());
   }
 
-  /** {@code helm lint charts/podium}. */
-  static LintResult lint() {
-    return new Helm(CHART).lint().call();
+  /** {@code helm template podium charts/podium --namespace NS -f VALUES --set KEY=VALUE ...}. */
+  static String render(String namespace, Path values, Map<String, String> set) {
+    TemplateCommand template =
+        new Helm(CHART)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .withValuesFile(values);
+    set.forEach(template::set);
+    // Nothing rendered (every template switched off) comes back as null.
+    String rendered = template.call();
+    return rendered == null ? "" : rendered;
+  }
+
+  /** {@code helm lint CHART}. */
+  static LintResult lint(Path chart) {
+    return new Helm(chart).lint().call();
+  }
+
+  /**
+   * A copy of charts/podium in {@code directory} whose values.yaml is edited, for what {@code helm
+   * lint} offers no {@code --set} for in helm-java.
+   */
+  static Path copyWithValues(Path directory, UnaryOperator<String> edit) throws IOException {
+    try (Stream<Path> files = Files.walk(CHART)) {
+      for (Path file : files.toList()) {
+        Path target = directory.resolve(CHART.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Path values = directory.resolve("values.yaml");
+    String before = Files.readString(values);
+    String after = edit.apply(before);
+    if (after.equals(before)) {
+      throw new IllegalArgumentException("the edit changed nothing in values.yaml");
+    }
+    Files.writeString(values, after);
+    return directory;
   }
 
   /**
