@@ -151,8 +151,8 @@ public final class OpsServer implements AutoCloseable {
    *
    * <p>Every set of client_java's {@code JvmMetrics} but its native-memory one, which reports
    * nothing without {@code -XX:NativeMemoryTracking} and, to find that out, starts the platform
-   * MBean server with its diagnostic commands: about 600 classes (JMX, JFR, the class-file API)
-   * and 3 MiB that a node's process would keep for nothing.
+   * MBean server with its diagnostic commands: about 600 classes (JMX, JFR, the class-file API) and
+   * 3 MiB that a node's process would keep for nothing.
    */
   public static void registerProcessMetrics(
       PrometheusRegistry registry, Health health, String component, String version) {

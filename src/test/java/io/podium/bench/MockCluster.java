@@ -33,7 +33,9 @@ public final class MockCluster {
       }
       // Namespaces first: a pod's namespace policy is there before the pod.
       objects.stream().filter(o -> o.getKind().equals("Namespace")).forEach(o -> create(client, o));
-      objects.stream().filter(o -> !o.getKind().equals("Namespace")).forEach(o -> create(client, o));
+      objects.stream()
+          .filter(o -> !o.getKind().equals("Namespace"))
+          .forEach(o -> create(client, o));
       api.writeKubeconfig(Path.of(args[1]));
       System.out.println("mock API server ready: " + objects.size() + " objects at " + api.url());
       System.out.flush();
