@@ -109,9 +109,11 @@ test_classpath() {
   echo "$BENCH_WORK/test-classes:$BENCH_WORK/classes:$(cat "$file")"
 }
 
+# podium_jar — the copy of the jar the run measures: target/podium.jar, or BENCH_JAR (another
+# build, e.g. an earlier commit's, for a before-and-after comparison).
 podium_jar() {
   ensure_built
-  [ -f "$BENCH_WORK/podium.jar" ] || cp "$BENCH_ROOT/target/podium.jar" "$BENCH_WORK/podium.jar"
+  [ -f "$BENCH_WORK/podium.jar" ] || cp "${BENCH_JAR:-$BENCH_ROOT/target/podium.jar}" "$BENCH_WORK/podium.jar"
   echo "$BENCH_WORK/podium.jar"
 }
 
@@ -171,6 +173,51 @@ start_sts_emulator() {
   done
 }
 
+# podium_launch [JVM OPTION...] — the start of a command line that runs Podium's jar; the command
+# and its flags follow. By default `$JAVA $BENCH_JVM_OPTS OPTIONS -jar <the jar's copy>`, the same
+# flags for every role and for the baseline. With BENCH_LAUNCHER=bin, `bin/podium` instead, with
+# the JVM options it chooses for each command (and the AOT caches in $BENCH_AOT_DIR, when set), the
+# OPTIONS added after them as -J flags: what a user runs.
+podium_launch() {
+  if [ "${BENCH_LAUNCHER:-java}" = bin ]; then
+    local option
+    echo env PODIUM_JAR="$(podium_jar)" PODIUM_AOT_DIR="${BENCH_AOT_DIR:-$BENCH_WORK/no-aot}" \
+      JAVA_HOME="$JAVA_HOME" "$BENCH_ROOT/bin/podium"
+    for option in "$@"; do echo "-J$option"; done
+  else
+    echo "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)"
+  fi
+}
+
+# pod_source_args ROLE — where standalone_command and server_command read pods: bench/pods.yaml,
+# or with BENCH_KUBECONFIG (start_mock_cluster) the same objects from a mock API server, through
+# the informers a cluster's processes run (standalone watches the node bench-node).
+pod_source_args() {
+  if [ -n "${BENCH_KUBECONFIG:-}" ]; then
+    echo --kubeconfig "$BENCH_KUBECONFIG"
+    [ "$1" = standalone ] && echo --node bench-node
+  else
+    echo --pods-file "$BENCH_ROOT/bench/pods.yaml"
+  fi
+  return 0
+}
+
+# start_mock_cluster — fabric8's mock API server (io.podium.bench.MockCluster, test classpath)
+# holding bench/pods.yaml's objects; sets BENCH_KUBECONFIG and MOCK_PID.
+start_mock_cluster() {
+  BENCH_KUBECONFIG="$BENCH_WORK/kubeconfig"
+  # shellcheck disable=SC2086
+  start_bg mock-cluster "$JAVA" $BENCH_JVM_OPTS -cp "$(test_classpath)" io.podium.bench.MockCluster \
+    "$BENCH_ROOT/bench/pods.yaml" "$BENCH_KUBECONFIG"
+  MOCK_PID=$LAST_PID
+  local deadline=$((SECONDS + 60))
+  until grep -q "mock API server ready" "$BENCH_WORK/mock-cluster.log" 2>/dev/null; do
+    kill -0 "$MOCK_PID" 2>/dev/null || die "the mock API server exited: $(cat "$BENCH_WORK/mock-cluster.log")"
+    [ $SECONDS -lt $deadline ] || die "the mock API server did not start"
+    sleep 0.05
+  done
+}
+
 # standalone_command PORT [JVM OPTION...] — the `podium standalone` command line the benchmarks
 # measure: production defaults except loopback addresses, the STS emulator, no passthrough, and
 # no per-source rate limit (every benchmark request comes from the one pod at 127.0.0.1). HOME is
@@ -181,8 +228,7 @@ standalone_command() {
   # shellcheck disable=SC2086
   echo env HOME="$BENCH_WORK" AWS_ACCESS_KEY_ID=AKIAPODIUMEMULATOR01 \
     AWS_SECRET_ACCESS_KEY=podiumEmulatorDevSecretKeyNotARealSecret \
-    "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)" standalone \
-    --pods-file "$BENCH_ROOT/bench/pods.yaml" --region us-east-1 \
+    $(podium_launch "$@") standalone $(pod_source_args standalone) --region us-east-1 \
     --sts-endpoint "http://127.0.0.1:$STS_PORT" \
     --role-base-arn arn:aws:iam::123456789012:role/ --metadata-upstream none \
     --availability-zone us-east-1a --imds-listen "127.0.0.1:$port" --max-requests-per-second 0 \
@@ -217,8 +263,7 @@ server_command() {
   # shellcheck disable=SC2086
   echo env HOME="$BENCH_WORK" AWS_ACCESS_KEY_ID=AKIAPODIUMEMULATOR01 \
     AWS_SECRET_ACCESS_KEY=podiumEmulatorDevSecretKeyNotARealSecret \
-    "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)" server \
-    --pods-file "$BENCH_ROOT/bench/pods.yaml" --region us-east-1 \
+    $(podium_launch "$@") server $(pod_source_args server) --region us-east-1 \
     --sts-endpoint "http://127.0.0.1:$STS_PORT" \
     --role-base-arn arn:aws:iam::123456789012:role/ --listen "127.0.0.1:$port" \
     --health-listen none --replica-id bench-server --tls-cert "$BENCH_WORK/certs/server.crt" \
@@ -233,7 +278,7 @@ agent_command() {
   local port=$1 server_port=$2
   shift 2
   # shellcheck disable=SC2086
-  echo env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS "$@" -jar "$(podium_jar)" agent \
+  echo env HOME="$BENCH_WORK" $(podium_launch "$@") agent \
     --server "127.0.0.1:$server_port" --node bench-node --region us-east-1 \
     --tls-cert "$BENCH_WORK/certs/agent-bench-node.crt" \
     --tls-key "$BENCH_WORK/certs/agent-bench-node.key" --tls-ca "$BENCH_WORK/certs/ca.crt" \

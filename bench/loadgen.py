@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Drives wrk and hey against several HTTP targets in one run and compares each with the first.
 
-Used by bench/hotpath.sh. Targets are measured in alternating rounds (A, B, C, A, B, C, ...) so
+Used by bench/hotpath.sh and bench/footprint.sh. Targets are measured in alternating rounds (A, B, C, A, B, C, ...) so
 that drift of a shared machine hits all of them alike; each figure is the median over rounds, and
 every comparison is a ratio against the baseline measured in the same run.
 
   loadgen.py --target NAME=URL [--target NAME=URL ...] [--pid NAME=PID ...] [--smoke]
+             [--rounds WRK_ROUNDS,HEY_ROUNDS]
 
 The first target is the baseline. With --pid, the server's CPU time (user + system, from
 /proc/PID/stat) is read around every wrk run: CPU microseconds per request is a cost that drifts
@@ -144,6 +145,7 @@ def main():
     parser.add_argument("--header", action="append", default=[],
                         help="NAME=HEADER: a request header for a target (e.g. Authorization: ...)")
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--rounds", help="WRK_ROUNDS,HEY_ROUNDS instead of 10,6 (bench/footprint.sh: 6,4)")
     args = parser.parse_args()
     targets = [tuple(t.split("=", 1)) for t in args.target]
     pids = {name: int(pid) for name, pid in (p.split("=", 1) for p in args.pid)}
@@ -156,6 +158,8 @@ def main():
         warmup_s, wrk_s, wrk_rounds, hey_requests, hey_rounds = 1, 1, 1, 200, 1
     else:
         warmup_s, wrk_s, wrk_rounds, hey_requests, hey_rounds = 10, 3, 10, 10_000, 6
+        if args.rounds:
+            wrk_rounds, hey_rounds = (int(n) for n in args.rounds.split(","))
 
     plan = {"wrk": {"threads": 1, "connections": 8, "seconds": wrk_s, "rounds": wrk_rounds,
                     "warmup_seconds": warmup_s},

@@ -57,7 +57,10 @@ final class LoggingOptions {
               + " shipper reads.")
   String auditLog;
 
-  /** Applies the chosen format and audit destination; JSON on stdout is logback.xml's default. */
+  /**
+   * Applies the chosen format and audit destination; JSON on stdout is the default ({@link
+   * LogbackDefaults}).
+   */
   void apply() {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -78,7 +81,9 @@ final class LoggingOptions {
     }
   }
 
-  /** --debug: Podium's own loggers at DEBUG; the libraries' stay where logback.xml puts them. */
+  /**
+   * --debug: Podium's own loggers at DEBUG; the libraries' stay where LogbackDefaults puts them.
+   */
   private static void debugPodium() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger("io.podium").setLevel(ch.qos.logback.classic.Level.DEBUG);
@@ -132,22 +137,14 @@ final class LoggingOptions {
 
   /**
    * Sends the audit logger's records to {@code file} as JSON lines instead of stdout, keeping the
-   * asynchronous appender of logback.xml in front (records are never dropped).
+   * asynchronous appender of LogbackDefaults in front (records are never dropped).
    */
   private static void auditTo(Path file) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
     Logger audit = context.getLogger(AUDIT_LOGGER);
-    JsonEncoder encoder = new JsonEncoder();
-    encoder.setContext(context);
-    encoder.setWithSequenceNumber(false);
-    encoder.setWithNanoseconds(false);
-    encoder.setWithContext(false);
-    encoder.setWithArguments(false);
-    encoder.setWithMessage(false);
-    encoder.setWithFormattedMessage(true);
-    encoder.start();
+    JsonEncoder encoder = LogbackDefaults.jsonEncoder(context);
 
     RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
     appender.setContext(context);
@@ -169,7 +166,7 @@ final class LoggingOptions {
     appender.setTriggeringPolicy(trigger);
     appender.start();
 
-    // A fresh asynchronous appender in front of the file, like logback.xml's in front of stdout
+    // A fresh asynchronous appender in front of the file, like LogbackDefaults' in front of stdout
     // (records are never dropped). The old one is detached, not stopped: stopping it would stop
     // the console appender behind it, which every other logger uses.
     AsyncAppender async = new AsyncAppender();
@@ -180,7 +177,7 @@ final class LoggingOptions {
     async.setNeverBlock(false);
     async.addAppender(appender);
     async.start();
-    audit.detachAppender("AUDIT");
+    audit.detachAppender(LogbackDefaults.AUDIT_APPENDER);
     audit.addAppender(async);
     audit.setAdditive(false);
   }
@@ -190,7 +187,8 @@ final class LoggingOptions {
       return;
     }
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    if (!(root.getAppender("STDOUT") instanceof ConsoleAppender<?> appender)) {
+    if (!(root.getAppender(LogbackDefaults.CONSOLE_APPENDER)
+        instanceof ConsoleAppender<?> appender)) {
       return;
     }
     // Control characters escaped: messages quote what pods and namespaces wrote.

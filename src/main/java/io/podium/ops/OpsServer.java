@@ -10,7 +10,15 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -140,10 +148,23 @@ public final class OpsServer implements AutoCloseable {
    * Registers what every Podium process exports besides its parts' metrics: the JVM's and the
    * process's own ({@code jvm_*}, {@code process_*}), {@code podium_build_info} and the health
    * checks' results.
+   *
+   * <p>Every set of client_java's {@code JvmMetrics} but its native-memory one, which reports
+   * nothing without {@code -XX:NativeMemoryTracking} and, to find that out, starts the platform
+   * MBean server with its diagnostic commands: about 600 classes (JMX, JFR, the class-file API) and
+   * 3 MiB that a node's process would keep for nothing.
    */
   public static void registerProcessMetrics(
       PrometheusRegistry registry, Health health, String component, String version) {
-    JvmMetrics.builder().register(registry);
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmMemoryPoolAllocationMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
     Info buildInfo =
         Info.builder()
             .name("podium_build_info")

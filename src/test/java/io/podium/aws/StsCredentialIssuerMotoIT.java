@@ -42,8 +42,8 @@ class StsCredentialIssuerMotoIT {
 
   /** Shown when a secret is found: the usual cause is HTTP wire logging left at debug. */
   static final String LEAK_HINT =
-      "no log line may carry a secret; if one is an org.apache.hc wire line, logback.xml did not"
-          + " load (it keeps org.apache.hc and software.amazon.awssdk at WARN)";
+      "no log line may carry a secret; if one is an org.apache.hc wire line, the logging set-up did not"
+          + " load (LogbackDefaults and logback-test.xml keep org.apache.hc and software.amazon.awssdk at WARN)";
 
   private static MotoServer moto;
 

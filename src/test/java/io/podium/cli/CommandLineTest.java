@@ -40,6 +40,27 @@ class CommandLineTest {
   }
 
   @Test
+  void aRunBuildsOnlyTheCommandItNamesAndEveryCommandOtherwise() {
+    assertThat(
+            PodiumCommand.commandLine(new String[] {"--debug", "agent", "--help"}).getSubcommands())
+        .containsOnlyKeys("agent");
+    assertThat(PodiumCommand.commandLine(new String[] {"oidc", "documents"}).getSubcommands())
+        .containsOnlyKeys("oidc");
+    // Nothing named, a typo or help: every command, for the usage, "did you mean" and help.
+    for (String[] args : new String[][] {{}, {"--version"}, {"agnet"}, {"help", "agent"}}) {
+      assertThat(PodiumCommand.commandLine(args).getSubcommands().keySet())
+          .containsExactlyElementsOf(PodiumCommand.commandNames())
+          .contains("agent", "webhook", "help");
+    }
+    // A command built alone parses as it does among all of them.
+    CommandLine alone = PodiumCommand.commandLine(new String[] {"dev"});
+    assertThat(alone.isCaseInsensitiveEnumValuesAllowed()).isTrue();
+    assertThat(alone.getSubcommands().get("dev").isCaseInsensitiveEnumValuesAllowed()).isTrue();
+    assertThat(alone.getSubcommands().get("dev").getParameterExceptionHandler())
+        .isInstanceOf(UserErrors.class);
+  }
+
+  @Test
   void devHelpShowsTheLoopbackDefaults() {
     Run help = run("dev", "--help");
 

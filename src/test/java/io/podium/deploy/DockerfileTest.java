@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Dockerfile, read instruction by instruction (no image can be built on these machines: {@code
- * docker} has no engine here): a build stage that runs CI's own Maven command on Temurin 25, and a
- * small JRE 25 runtime with the firewall tools, not root, running the jar.
+ * docker} has no engine here): a jlink stage that trims Temurin 25 to the modules Podium uses, and
+ * an image that packages the jar CI built and tested, trains its AOT caches and runs bin/podium,
+ * not as root. ImageRuntimeIT runs Podium on a runtime linked from the same module list.
  */
 class DockerfileTest {
 
@@ -58,75 +59,64 @@ class DockerfileTest {
     return stages;
   }
 
-  /** The Maven command .ci/run runs. */
-  static String ciMavenCommand() throws Exception {
-    return Files.readAllLines(Path.of(".ci/run")).stream()
-        .map(String::strip)
-        .filter(line -> line.startsWith("./mvnw "))
-        .reduce(
-            (a, b) -> {
-              throw new AssertionError(".ci/run runs Maven twice: " + a + " / " + b);
-            })
-        .orElseThrow(() -> new AssertionError(".ci/run runs no ./mvnw"));
+  /** The modules the image's runtime keeps: the {@code jlink --add-modules} list. */
+  static List<String> runtimeModules(List<Instruction> instructions) {
+    var modules =
+        instructions.stream()
+            .filter(i -> i.keyword().equals("RUN") && i.arguments().startsWith("jlink "))
+            .map(i -> Pattern.compile("--add-modules (\\S+)").matcher(i.arguments()))
+            .filter(java.util.regex.Matcher::find)
+            .map(m -> m.group(1))
+            .reduce(
+                (a, b) -> {
+                  throw new AssertionError("two jlink runs: " + a + " / " + b);
+                })
+            .orElseThrow(() -> new AssertionError("no jlink --add-modules in the Dockerfile"));
+    return List.of(modules.split(","));
   }
 
   @Test
-  void theBuildStageRunsCisMavenCommandOnTemurin25AndTheRuntimeTheJarOnAJre25() throws Exception {
-    List<List<Instruction>> stages = stages(instructions(Files.readString(Path.of("Dockerfile"))));
+  void theImagePackagesCisJarOnATrimmedRuntimeWithAnAotCachePerRoleAndNoTests() throws Exception {
+    List<Instruction> instructions = instructions(Files.readString(Path.of("Dockerfile")));
+    List<List<Instruction>> stages = stages(instructions);
 
     assertThat(stages).hasSize(2);
-    List<Instruction> build = stages.get(0);
-    assertThat(build.getFirst().arguments()).matches("eclipse-temurin:25-jdk\\S* AS build");
-    String maven = ciMavenCommand();
-    List<String> runs =
-        build.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::arguments).toList();
-    assertThat(runs)
-        .as("the build stage runs %s, as .ci/run does", maven)
-        .anyMatch(run -> run.replace("--security=insecure", "").strip().equals(maven));
-    // The packages .ci/run installs for the tests are installed here too.
-    String ciRun = Files.readString(Path.of(".ci/run"));
-    var packages =
-        Pattern.compile("apt-get install -y -qq --no-install-recommends ([a-z0-9 .-]+)")
-            .matcher(ciRun);
-    assertThat(packages.find()).isTrue();
-    String buildRuns = String.join(" ", runs);
-    for (String each : packages.group(1).strip().split("\\s+")) {
-      assertThat(buildRuns).as("the build stage installs %s", each).contains(" " + each + " ");
-    }
-    assertThat(buildRuns).contains("npm ci --prefix src/test/js");
+    List<Instruction> runtime = stages.get(0);
+    assertThat(runtime.getFirst().arguments()).matches("eclipse-temurin:25-jdk\\S* AS runtime");
+    assertThat(runtimeModules(instructions))
+        .contains("java.base", "jdk.unsupported", "jdk.management", "java.net.http");
 
-    List<Instruction> runtime = stages.get(1);
-    assertThat(runtime.getFirst().arguments()).matches("eclipse-temurin:25-jre\\S*");
-    String runtimeRuns =
+    List<Instruction> image = stages.get(1);
+    assertThat(image.getFirst().arguments()).isEqualTo("ubuntu:noble");
+    String runs =
         String.join(
             " ",
-            runtime.stream()
+            instructions.stream()
                 .filter(i -> i.keyword().equals("RUN"))
                 .map(Instruction::arguments)
                 .toList());
-    assertThat(runtimeRuns).contains("iptables", "nftables", "conntrack");
-    assertThat(runtimeRuns).doesNotContain("mvnw", "awscli", "npm");
-    assertThat(runtime)
-        .anySatisfy(
-            i -> {
-              assertThat(i.keyword()).isEqualTo("COPY");
-              assertThat(i.arguments())
-                  .isEqualTo("--from=build /src/target/podium.jar /opt/podium/podium.jar");
-            });
-    Instruction user =
-        runtime.stream().filter(i -> i.keyword().equals("USER")).reduce((a, b) -> b).orElseThrow();
-    assertThat(user.arguments()).isEqualTo("65532:65532");
+    // Nothing is built or tested in the image: no Maven, no test clients, no insecure step.
+    assertThat(runs).doesNotContain("mvnw", "awscli", "npm", "--security=insecure");
+    assertThat(runs).contains("iptables", "nftables", "conntrack", "curl");
+    assertThat(image)
+        .extracting(i -> i.keyword() + " " + i.arguments())
+        .containsSubsequence(
+            "COPY --from=runtime /opt/podium/jre /opt/podium/jre",
+            "COPY bin/podium bin/podium-aot /opt/podium/bin/",
+            "COPY target/podium.jar /opt/podium/lib/podium.jar",
+            "RUN /opt/podium/bin/podium-aot standalone server agent && ls -l /opt/podium/lib/aot",
+            "USER 65532:65532");
+    // The build context holds the jar and nothing else of target/.
+    assertThat(Files.readAllLines(Path.of(".dockerignore")))
+        .contains("target/*", "!target/podium.jar", ".git");
     Instruction entrypoint =
-        runtime.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).findFirst().orElseThrow();
-    List<String> command =
-        JsonMapper.builder()
-            .build()
-            .readerForListOf(String.class)
-            .readValue(entrypoint.arguments());
-    assertThat(command)
-        .startsWith("java")
-        .endsWith("-jar", "/opt/podium/podium.jar")
-        .contains("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+        image.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).findFirst().orElseThrow();
+    assertThat(
+            JsonMapper.builder()
+                .build()
+                .readerForListOf(String.class)
+                .<List<String>>readValue(entrypoint.arguments()))
+        .containsExactly("/opt/podium/bin/podium");
   }
 
   @Test
@@ -136,6 +126,5 @@ class DockerfileTest {
 
     assertThat(values).contains("port: 8181", "port: 9180", "port: 8443");
     assertThat(dockerfile).contains("EXPOSE 8181 8443 9180");
-    assertThat(Files.readString(Path.of(".dockerignore"))).contains("target/", ".git");
   }
 }

@@ -7,7 +7,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.podium.testing.TestCertificates;
 import io.podium.testing.TestPods;
 import io.podium.tls.CertificateAuthority;

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.podium.agent.TokenFileCredentials;
 import io.podium.kubernetes.TokenReviewAgentTokens;
