@@ -13,9 +13,16 @@
 # request past 1 s.
 # Writes bench/results/first-credentials-<time>.json. --smoke: seconds, proves it works.
 #
-# Environment: FIRST_PODS (1000), FIRST_WARMUP (100), FIRST_RATE (pods added per second, 15),
+# Environment: FIRST_PODS (1000), FIRST_WARMUP (1000: a node's processes have run a while, and
+# the JIT compiles a once-per-pod path only after a few thousand pods), FIRST_WARMUP_RATE (15),
+# FIRST_RATE (pods added per second, 15),
 # FIRST_MODES ("standalone agent-server"), FIRST_STS_RATE_LIMIT (Podium's --sts-rate-limit; its
-# default when unset), BENCH_JVM_OPTS (the harness JVM's flags), BENCH_RESULTS.
+# default when unset), FIRST_REUSE_IPS (K: the churn switch — pod i takes the address of pod i − K,
+# deleted just before, and its client asks every 50 ms until its own role is named; 0 = off),
+# BENCH_JVM_OPTS (the harness JVM's flags, to which this script adds -XX:TieredStopAtLevel=1: the
+# harness stands in for the API server, STS and the pods, and its own C2 compilations during a
+# burst took CPU from Podium on 2 CPUs), BENCH_RESULTS. Podium's processes run with the JVM
+# options bin/podium gives their command (no AOT cache: the figures are taken warm).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -24,22 +31,29 @@ jar=$(podium_jar)
 if [ "$SMOKE" = true ]; then
   pods=10 warmup=3 rate=10
 else
-  pods=${FIRST_PODS:-1000} warmup=${FIRST_WARMUP:-100} rate=${FIRST_RATE:-15}
+  pods=${FIRST_PODS:-1000} warmup=${FIRST_WARMUP:-1000} rate=${FIRST_RATE:-15}
+fi
+warmup_rate=${FIRST_WARMUP_RATE:-15}
+if [ "$SMOKE" = true ]; then
+  warmup_rate=$rate
 fi
 modes=${FIRST_MODES:-standalone agent-server}
 declare -a limit_args=()
 [ -n "${FIRST_STS_RATE_LIMIT:-}" ] && limit_args=(--sts-rate-limit "$FIRST_STS_RATE_LIMIT")
+reuse=${FIRST_REUSE_IPS:-0}
+[ "$SMOKE" = true ] && [ "$reuse" != 0 ] && reuse=3
 
 all="{}"
 for mode in $modes; do
   log "$mode: $warmup warm-up pods, then $pods pods at $rate per second"
-  # The harness JVM (BENCH_JVM_OPTS) runs the mock API server, the STS emulator and the pods'
-  # clients; Podium's processes get PodiumProcess's flags (bin/podium's two and -Xmx256m).
+  # The harness JVM (BENCH_JVM_OPTS, C1 only) runs the mock API server, the STS emulator and the
+  # pods' clients; Podium's processes get the JVM options bin/podium gives their command.
   # shellcheck disable=SC2086
-  env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS -cp "$classpath" \
-    io.podium.bench.FirstCredentials --mode "$mode" --jar "$jar" --work "$BENCH_WORK/$mode" \
+  env HOME="$BENCH_WORK" "$JAVA" $BENCH_JVM_OPTS -XX:TieredStopAtLevel=1 -Dpodium.jvm-options="${FIRST_PODIUM_LAUNCHER-$BENCH_ROOT/bin/podium}" \
+    -cp "$classpath" io.podium.bench.FirstCredentials --mode "$mode" --jar "$jar" --work "$BENCH_WORK/$mode" \
     --out "$BENCH_WORK/$mode.json" --pods "$pods" --warmup "$warmup" --pods-per-second "$rate" \
-    --sts-latency-ms 50-150 ${limit_args[@]+"${limit_args[@]}"} >"$BENCH_WORK/$mode-harness.log" 2>&1 ||
+    --warmup-pods-per-second "$warmup_rate" \
+    --sts-latency-ms 50-150 --reuse-ips "$reuse" ${limit_args[@]+"${limit_args[@]}"} >"$BENCH_WORK/$mode-harness.log" 2>&1 ||
     die "$mode: the harness failed: $(tail -40 "$BENCH_WORK/$mode-harness.log")"
   grep '^\[first-credentials\]' "$BENCH_WORK/$mode-harness.log" >&2 || true
   figures=$(cat "$BENCH_WORK/$mode.json")
@@ -69,5 +83,10 @@ for mode, f in r["figures"].items():
           f" ({'ok' if f['pods_with_a_request_over_1s'] == 0 else 'MISSED'} = 0);"
           f" pods over 1 s to credentials: {f['pods_over_1s_to_credentials']};"
           f" failures: {f['failures']}; STS AssumeRole calls: {f['sts_assume_role_calls']}")
+    print(f"    CPU per pod: Podium {f['podium_cpu_ms_per_pod']} ms, harness (mock API server,"
+          f" STS emulator, clients) {f['harness_cpu_ms_per_pod']} ms")
+    if f.get("reuse_ips"):
+        print(f"    churn switch over {f['reuse_ips']} reused addresses: stale role answers"
+              f" {f['stale_role_answers']} (pods {f['pods_with_stale_role_answers']})")
 print(f"  result: {sys.argv[1]}")
 PY

@@ -52,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * FirstCredentials --mode standalone|agent-server --jar podium.jar --work DIR --out FILE
  *     [--pods 1000] [--warmup 100] [--pods-per-second 15] [--sts-latency-ms 50-150]
+ *     [--warmup-pods-per-second R] [--reuse-ips K]
  * </pre>
  */
 public final class FirstCredentials {
@@ -62,6 +63,12 @@ public final class FirstCredentials {
 
   /** An SDK's instance-metadata client gives up on a request after 1 s. */
   private static final long SDK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * How often a churn-switch client asks again while it is told another pod's role: often enough to
+   * time the switch, seldom enough that hundreds of waiting clients do not become the load.
+   */
+  private static final long POLL_MILLIS = 50;
 
   /** What this client waits for at most, to measure how late an answer is rather than drop it. */
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
@@ -77,9 +84,11 @@ public final class FirstCredentials {
       int pods,
       int warmup,
       double podsPerSecond,
+      double warmupPodsPerSecond,
       Duration stsMin,
       Duration stsMax,
-      String stsRateLimit) {
+      String stsRateLimit,
+      int reuseIps) {
 
     static Options parse(String[] args) {
       Map<String, String> given = new LinkedHashMap<>();
@@ -105,9 +114,13 @@ public final class FirstCredentials {
           Integer.parseInt(given.getOrDefault("pods", "1000")),
           Integer.parseInt(given.getOrDefault("warmup", "100")),
           Double.parseDouble(given.getOrDefault("pods-per-second", "15")),
+          Double.parseDouble(
+              given.getOrDefault(
+                  "warmup-pods-per-second", given.getOrDefault("pods-per-second", "15"))),
           Duration.ofMillis(Long.parseLong(latency[0])),
           Duration.ofMillis(Long.parseLong(latency[latency.length - 1])),
-          given.get("sts-rate-limit"));
+          given.get("sts-rate-limit"),
+          Integer.parseInt(given.getOrDefault("reuse-ips", "0")));
     }
 
     private static String require(Map<String, String> given, String name) {
@@ -141,6 +154,7 @@ public final class FirstCredentials {
       long slowestRequestNanos,
       int attempts,
       long[] stepNanos,
+      int staleAnswers,
       String failure) {}
 
   private FirstCredentials() {}
@@ -201,8 +215,23 @@ public final class FirstCredentials {
       List<PodResult> warm = run(cluster, clients, imdsPort, "warm", 21, options.warmup(), options);
       log("warm-up: %d pods, %d without credentials", warm.size(), failures(warm));
       long callsBefore = sts.stats().callCount("AssumeRole");
+      Duration podiumCpuBefore = cpuTime(processes);
+      Duration harnessCpuBefore = ProcessHandle.current().info().totalCpuDuration().orElseThrow();
       List<PodResult> measured = run(cluster, clients, imdsPort, "p", 20, options.pods(), options);
       long stsCalls = sts.stats().callCount("AssumeRole") - callsBefore;
+      // CPU per pod: on 2 CPUs shared by everything, the harness's own share is what Podium's
+      // tail waits behind.
+      double podiumCpuPerPod =
+          cpuTime(processes).minus(podiumCpuBefore).toNanos() / 1e6 / options.pods();
+      double harnessCpuPerPod =
+          ProcessHandle.current()
+                  .info()
+                  .totalCpuDuration()
+                  .orElseThrow()
+                  .minus(harnessCpuBefore)
+                  .toNanos()
+              / 1e6
+              / options.pods();
       for (PodiumProcess process : processes) {
         if (!process.isAlive()) {
           throw new IllegalStateException("a Podium process died: " + process.output());
@@ -210,9 +239,12 @@ public final class FirstCredentials {
       }
       Map<String, Object> figures = figures(measured, sts, options);
       figures.put("sts_assume_role_calls", stsCalls);
+      figures.put("podium_cpu_ms_per_pod", round(podiumCpuPerPod));
+      figures.put("harness_cpu_ms_per_pod", round(harnessCpuPerPod));
       figures.put("sts_errors_throttling", sts.stats().errorCount("Throttling"));
       figures.put("ready_seconds", Math.round(startSeconds * 10) / 10.0);
       figures.put("warmup_pods", warm.size());
+      figures.put("warmup_pods_per_second", options.warmupPodsPerSecond());
       figures.put("warmup_failures", failures(warm));
       Files.writeString(options.out(), JSON.writeValueAsString(figures));
     } finally {
@@ -220,6 +252,10 @@ public final class FirstCredentials {
         process.close();
       }
     }
+  }
+
+  private static Duration cpuTime(List<PodiumProcess> processes) {
+    return processes.stream().map(PodiumProcess::cpuTime).reduce(Duration.ZERO, Duration::plus);
   }
 
   /** Creates {@code count} pods at the paced rate, each asked for at once; waits for all. */
@@ -233,7 +269,14 @@ public final class FirstCredentials {
       Options options)
       throws Exception {
     List<CompletableFuture<PodResult>> results = new ArrayList<>();
-    long intervalNanos = (long) (1e9 / options.podsPerSecond());
+    List<CompletableFuture<PodResult>> all = new ArrayList<>();
+    boolean warmUp = prefix.equals("warm");
+    long intervalNanos =
+        (long) (1e9 / (warmUp ? options.warmupPodsPerSecond() : options.podsPerSecond()));
+    int reuse = warmUp ? 0 : options.reuseIps();
+    if (reuse > 0 && reuse % 50 == 0) {
+      throw new IllegalArgumentException("--reuse-ips must not be a multiple of the 50 roles");
+    }
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       // Pacing the arrivals (not waiting for a condition): pod i is due at start + i / rate.
@@ -242,12 +285,25 @@ public final class FirstCredentials {
         LockSupport.parkNanos(due - now);
       }
       String name = "%s-%04d".formatted(prefix, i);
+      // With --reuse-ips K, pod i takes the address of pod i − K, which leaves just before.
+      int slot = reuse > 0 ? i % reuse : i;
       // 127.<block>.x.y: every address of 127.0.0.0/8 is the loopback interface's on Linux.
-      String ip = "127.%d.%d.%d".formatted(ipBlock, i / 250, i % 250 + 2);
-      Pod pod = ApiObjects.pod(NAMESPACE, name).ip(ip).role("bench-role-" + (i % 50)).build();
-      results.add(
-          CompletableFuture.supplyAsync(
-              () -> onePod(cluster, clients, imdsPort, name, ip, pod), clients));
+      String ip = "127.%d.%d.%d".formatted(ipBlock, slot / 250, slot % 250 + 2);
+      String role = "bench-role-" + (i % 50);
+      Pod pod = ApiObjects.pod(NAMESPACE, name).ip(ip).role(role).build();
+      String leaving = reuse > 0 && i >= reuse ? "%s-%04d".formatted(prefix, i - reuse) : null;
+      // The address's previous holder leaves once its own client is done (a pod lives longer
+      // than its first request).
+      CompletableFuture<?> leavingDone =
+          leaving != null ? all.get(i - reuse) : CompletableFuture.completedFuture(null);
+      String expected = reuse > 0 ? role : null;
+      CompletableFuture<PodResult> result =
+          leavingDone.thenApplyAsync(
+              _ -> onePod(cluster, clients, imdsPort, name, ip, pod, leaving, expected), clients);
+      all.add(result);
+      if (reuse == 0 || i >= reuse) {
+        results.add(result);
+      }
       if ((i + 1) % 100 == 0) {
         log("%s: %d pods added", prefix, i + 1);
       }
@@ -259,17 +315,27 @@ public final class FirstCredentials {
     return done;
   }
 
-  /** Starts the pod's client and creates the pod at the same moment. */
+  /**
+   * Starts the pod's client and creates the pod at the same moment; with {@code leaving}, first
+   * deletes that pod, the address's previous holder (the IP goes back to the CNI's pool and comes
+   * straight back for this pod).
+   */
   private static PodResult onePod(
       NamespacedKubernetesClient cluster,
       ExecutorService clients,
       int imdsPort,
       String name,
       String ip,
-      Pod pod) {
+      Pod pod,
+      String leaving,
+      String expectedRole) {
+    if (leaving != null) {
+      cluster.pods().inNamespace(NAMESPACE).withName(leaving).withGracePeriod(0).delete();
+    }
     long added = System.nanoTime();
     CompletableFuture<PodResult> client =
-        CompletableFuture.supplyAsync(() -> askAsAnSdk(imdsPort, name, ip, added), clients);
+        CompletableFuture.supplyAsync(
+            () -> askAsAnSdk(imdsPort, name, ip, added, expectedRole), clients);
     cluster.resource(pod).create();
     long created = System.nanoTime();
     PodResult result = client.join();
@@ -281,13 +347,21 @@ public final class FirstCredentials {
         result.slowestRequestNanos(),
         result.attempts(),
         result.stepNanos(),
+        result.staleAnswers(),
         result.failure());
   }
 
-  /** Token, role name, credentials: what an SDK asks when it starts, on one connection. */
-  private static PodResult askAsAnSdk(int imdsPort, String name, String ip, long added) {
+  /**
+   * Token, role name, credentials: what an SDK asks when it starts, on one connection. With an
+   * {@code expectedRole} (the address was another pod's a moment ago), the role name is asked again
+   * every {@link #POLL_MILLIS} ms until it is the pod's own, for up to 10 s: each other role named
+   * is a stale answer, and the time measured is until the pod's own role's credentials arrived.
+   */
+  private static PodResult askAsAnSdk(
+      int imdsPort, String name, String ip, long added, String expectedRole) {
     long slowest = 0;
     int attempts = 0;
+    int stale = 0;
     long[] steps = new long[3];
     try (HttpClient http =
         HttpClient.newBuilder()
@@ -310,16 +384,38 @@ public final class FirstCredentials {
       }
       // An SDK asks again when the answer is an error; at most three times here.
       Exchange role = null;
-      for (int attempt = 0; attempt < 3 && (role == null || role.status() != 200); attempt++) {
-        role = send(http, metadata(base, CREDENTIALS, token.body()));
-        attempts++;
-        slowest = Math.max(slowest, role.nanos());
-        steps[1] += role.nanos();
+      String roleName = "";
+      if (expectedRole == null) {
+        for (int attempt = 0; attempt < 3 && (role == null || role.status() != 200); attempt++) {
+          role = send(http, metadata(base, CREDENTIALS, token.body()));
+          attempts++;
+          slowest = Math.max(slowest, role.nanos());
+          steps[1] += role.nanos();
+        }
+        if (role.status() != 200) {
+          return failed(name, added, slowest, attempts, steps, "role name: " + role.status());
+        }
+        roleName = role.body().lines().findFirst().orElse("");
+      } else {
+        long deadline = added + CLIENT_TIMEOUT.toNanos();
+        while (!roleName.equals(expectedRole)) {
+          if (System.nanoTime() - deadline > 0) {
+            return failed(
+                name, added, slowest, attempts, steps, "own role never named; stale " + stale);
+          }
+          if (role != null) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+          }
+          role = send(http, metadata(base, CREDENTIALS, token.body()));
+          attempts++;
+          slowest = Math.max(slowest, role.nanos());
+          steps[1] += role.nanos();
+          roleName = role.status() == 200 ? role.body().lines().findFirst().orElse("") : "";
+          if (role.status() == 200 && !roleName.equals(expectedRole)) {
+            stale++;
+          }
+        }
       }
-      if (role.status() != 200) {
-        return failed(name, added, slowest, attempts, steps, "role name: " + role.status());
-      }
-      String roleName = role.body().lines().findFirst().orElse("");
       Exchange credentials = null;
       for (int attempt = 0;
           attempt < 3 && (credentials == null || credentials.status() != 200);
@@ -339,7 +435,7 @@ public final class FirstCredentials {
           || document.path("AccessKeyId").asString().isEmpty()) {
         return failed(name, added, slowest, attempts, steps, "not a credentials document");
       }
-      return new PodResult(name, added, 0, served, slowest, attempts, steps, null);
+      return new PodResult(name, added, 0, served, slowest, attempts, steps, stale, null);
     } catch (IOException | RuntimeException e) {
       return failed(name, added, slowest, attempts, steps, e.toString());
     } catch (InterruptedException e) {
@@ -364,7 +460,7 @@ public final class FirstCredentials {
 
   private static PodResult failed(
       String name, long added, long slowest, int attempts, long[] steps, String failure) {
-    return new PodResult(name, added, 0, 0, slowest, attempts, steps, failure);
+    return new PodResult(name, added, 0, 0, slowest, attempts, steps, 0, failure);
   }
 
   private static long failures(List<PodResult> results) {
@@ -382,7 +478,13 @@ public final class FirstCredentials {
     int overSdkTimeout = 0;
     int totalOverOneSecond = 0;
     int askedAgain = 0;
+    int staleAnswers = 0;
+    int podsWithStaleAnswers = 0;
     for (PodResult result : results) {
+      staleAnswers += result.staleAnswers();
+      if (result.staleAnswers() > 0) {
+        podsWithStaleAnswers++;
+      }
       createCall.add(millis(result.created() - result.added()));
       for (int step = 0; step < 3; step++) {
         steps.get(step).add(millis(result.stepNanos()[step]));
@@ -430,6 +532,9 @@ public final class FirstCredentials {
     figures.put("pods_with_a_request_over_1s", overSdkTimeout);
     figures.put("pods_over_1s_to_credentials", totalOverOneSecond);
     figures.put("pods_asked_again", askedAgain);
+    figures.put("reuse_ips", options.reuseIps());
+    figures.put("stale_role_answers", staleAnswers);
+    figures.put("pods_with_stale_role_answers", podsWithStaleAnswers);
     figures.put("failures", failures.size());
     figures.put("failure_examples", failures.stream().limit(5).toList());
     return figures;

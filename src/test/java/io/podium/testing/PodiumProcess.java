@@ -87,7 +87,7 @@ public final class PodiumProcess implements AutoCloseable {
     command.add(java);
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Xmx256m");
+    command.addAll(jvmOptions(args));
     command.add("-jar");
     command.add(jar);
     command.addAll(args);
@@ -111,6 +111,35 @@ public final class PodiumProcess implements AutoCloseable {
             .redirectError(err.toFile())
             .start();
     return new PodiumProcess(process, out, err);
+  }
+
+  /**
+   * The JVM's options: {@code -Xmx256m} for tests; with the system property {@code
+   * podium.jvm-options=bin/podium} (the benchmarks), the options {@code bin/podium} gives the
+   * command, so that figures are taken as users run Podium.
+   */
+  private static List<String> jvmOptions(List<String> args) throws IOException {
+    String launcher = System.getProperty("podium.jvm-options");
+    if (launcher == null || launcher.isEmpty()) {
+      return List.of("-Xmx256m");
+    }
+    String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    Process print =
+        new ProcessBuilder(launcher, "--jvm-options", command).redirectErrorStream(true).start();
+    String printed =
+        new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    try {
+      if (print.waitFor() != 0) {
+        throw new IOException(launcher + " --jvm-options " + command + " failed: " + printed);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    // The module and native-access flags are added above already.
+    return java.util.Arrays.stream(printed.split("\\s+"))
+        .filter(o -> !o.startsWith("--sun-misc") && !o.startsWith("--enable-native"))
+        .toList();
   }
 
   /** A TCP port nothing listens on right now. */
@@ -150,6 +179,11 @@ public final class PodiumProcess implements AutoCloseable {
 
   public String output() {
     return "stdout:\n" + stdout() + "\nstderr:\n" + stderr();
+  }
+
+  /** The CPU time the process has used so far (user and system), from the OS. */
+  public Duration cpuTime() {
+    return process.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** The exit code of a process that has ended. */
