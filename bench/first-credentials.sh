@@ -22,7 +22,9 @@
 # BENCH_JVM_OPTS (the harness JVM's flags, to which this script adds -XX:TieredStopAtLevel=1: the
 # harness stands in for the API server, STS and the pods, and its own C2 compilations during a
 # burst took CPU from Podium on 2 CPUs), BENCH_RESULTS. Podium's processes run with the JVM
-# options bin/podium gives their command (no AOT cache: the figures are taken warm).
+# options bin/podium gives their command (no AOT cache: the figures are taken warm);
+# FIRST_PODIUM_LAUNCHER names another launcher to ask for them, or empty for the tests' flags
+# (-Xmx256m, G1: how runs 1 to 6 of docs/benchmarks.md section 6 were taken).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -216,7 +216,7 @@ public final class FirstCredentials {
       log("warm-up: %d pods, %d without credentials", warm.size(), failures(warm));
       long callsBefore = sts.stats().callCount("AssumeRole");
       Duration podiumCpuBefore = cpuTime(processes);
-      Duration harnessCpuBefore = ProcessHandle.current().info().totalCpuDuration().orElseThrow();
+      Duration harnessCpuBefore = ownCpuTime();
       List<PodResult> measured = run(cluster, clients, imdsPort, "p", 20, options.pods(), options);
       long stsCalls = sts.stats().callCount("AssumeRole") - callsBefore;
       // CPU per pod: on 2 CPUs shared by everything, the harness's own share is what Podium's
@@ -224,14 +224,7 @@ public final class FirstCredentials {
       double podiumCpuPerPod =
           cpuTime(processes).minus(podiumCpuBefore).toNanos() / 1e6 / options.pods();
       double harnessCpuPerPod =
-          ProcessHandle.current()
-                  .info()
-                  .totalCpuDuration()
-                  .orElseThrow()
-                  .minus(harnessCpuBefore)
-                  .toNanos()
-              / 1e6
-              / options.pods();
+          ownCpuTime().minus(harnessCpuBefore).toNanos() / 1e6 / options.pods();
       for (PodiumProcess process : processes) {
         if (!process.isAlive()) {
           throw new IllegalStateException("a Podium process died: " + process.output());
@@ -256,6 +249,11 @@ public final class FirstCredentials {
 
   private static Duration cpuTime(List<PodiumProcess> processes) {
     return processes.stream().map(PodiumProcess::cpuTime).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** This JVM's CPU time: the mock API server's, the STS emulator's and the clients'. */
+  private static Duration ownCpuTime() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow();
   }
 
   /** Creates {@code count} pods at the paced rate, each asked for at once; waits for all. */

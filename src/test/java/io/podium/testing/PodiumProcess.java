@@ -85,8 +85,6 @@ public final class PodiumProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(launcher);
     command.add(java);
-    command.add("--sun-misc-unsafe-memory-access=allow");
-    command.add("--enable-native-access=ALL-UNNAMED");
     command.addAll(jvmOptions(args));
     command.add("-jar");
     command.add(jar);
@@ -114,14 +112,17 @@ public final class PodiumProcess implements AutoCloseable {
   }
 
   /**
-   * The JVM's options: {@code -Xmx256m} for tests; with the system property {@code
-   * podium.jvm-options=bin/podium} (the benchmarks), the options {@code bin/podium} gives the
-   * command, so that figures are taken as users run Podium.
+   * The JVM's options: the two Podium needs and {@code -Xmx256m} for tests; with the system
+   * property {@code podium.jvm-options=bin/podium} (the benchmarks), the options {@code bin/podium}
+   * gives the command, so that figures are taken as users run Podium.
    */
   private static List<String> jvmOptions(List<String> args) throws IOException {
     String launcher = System.getProperty("podium.jvm-options");
     if (launcher == null || launcher.isEmpty()) {
-      return List.of("-Xmx256m");
+      return List.of(
+          "--sun-misc-unsafe-memory-access=allow",
+          "--enable-native-access=ALL-UNNAMED",
+          "-Xmx256m");
     }
     String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
     Process print =
@@ -136,10 +137,7 @@ public final class PodiumProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-    // The module and native-access flags are added above already.
-    return java.util.Arrays.stream(printed.split("\\s+"))
-        .filter(o -> !o.startsWith("--sun-misc") && !o.startsWith("--enable-native"))
-        .toList();
+    return List.of(printed.split("\\s+"));
   }
 
   /** A TCP port nothing listens on right now. */
