@@ -2,19 +2,21 @@
 # bench/floor.sh [--smoke] — the floor under the agent's footprint: what the parts the agent is
 # built from cost with no Podium code at all, measured the same way as the agent beside them.
 #   bare   io.podium.bench.BareNettyServer: the hot-path baseline, a Netty HTTP server alone
+#   tls    io.podium.bench.FloorAgent in its tls mode: that server plus one Netty connection to
+#          a Podium server with mutual TLS and nothing on it (an agent without grpc-java)
 #   floor  io.podium.bench.FloorAgent: that server plus a grpc-java client holding one Watch
 #          stream to a Podium server over mutual TLS (the agent's mandated parts, nothing else)
 #   agent  `podium agent` through bin/podium, fed by the same server
-# All three run with the agent's JVM options (bin/podium --jvm-options agent) and, unless
+# All four run with the agent's JVM options (bin/podium --jvm-options agent) and, unless
 # FLOOR_AOT=off, an AOT cache trained for each (bare and floor: their own training run under
 # load; the agent: bin/podium-aot). Per start: time from start to ready (200 from the HTTP port;
-# the floor and the agent also synced with the server), RSS and threads idle, classes loaded;
+# tls, floor and the agent also connected to or synced with the server), RSS and threads idle, classes loaded;
 # then `wrk -t1 -c8` on kept-alive connections, 15 s to warm the JIT up and 8 s measured (req/s,
 # p99), RSS after it and the process's peak RSS (VmHWM: start-up and load). Writes
 # bench/results/floor-<time>.json.
 #
 # Environment: FLOOR_REPEATS (starts per process, 3), FLOOR_AOT (on; off), FLOOR_JVM_OPTS (more
-# JVM options for all three, after the agent's: e.g. -XX:TieredStopAtLevel=1), BENCH_JAR.
+# JVM options for all four, after the agent's: e.g. -XX:TieredStopAtLevel=1), BENCH_JAR.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -54,30 +56,32 @@ start_bg server $server
 wait_http "http://$(sed -n 's/.*--metrics-listen \([^ ]*\).*/\1/p' <<<"$server")/readyz" 120 "$LAST_PID"
 certs=$BENCH_WORK/certs
 
-# command_of PROCESS [JVM OPTION...] — the command line of bare, floor or agent on $port.
+# command_of PROCESS [JVM OPTION...] — the command line of bare, tls, floor or agent on $port.
 command_of() {
   local process=$1
   shift
   case "$process" in
     bare) echo "$JAVA" "${agent_options[@]}" ${extra[@]+"${extra[@]}"} "$@" -cp "$jar:$floor_jar" \
       io.podium.bench.BareNettyServer "$port" 1300 ;;
-    floor) echo "$JAVA" "${agent_options[@]}" ${extra[@]+"${extra[@]}"} "$@" -cp "$jar:$floor_jar" \
+    tls | floor) echo "$JAVA" "${agent_options[@]}" ${extra[@]+"${extra[@]}"} "$@" -cp "$jar:$floor_jar" \
       io.podium.bench.FloorAgent "$port" 1300 "127.0.0.1:$server_port" "$certs/agent-bench-node.crt" \
-      "$certs/agent-bench-node.key" "$certs/ca.crt" bench-node ;;
+      "$certs/agent-bench-node.key" "$certs/ca.crt" bench-node "$([ "$process" = tls ] && echo tls || echo grpc)" ;;
     agent) agent_command "$port" "$server_port" ${extra[@]+"${extra[@]}"} "$@" ;;
   esac
 }
 
 url_of() { [ "$1" = agent ] && echo "http://127.0.0.1:$port$BENCH_CREDENTIALS_PATH" || echo "http://127.0.0.1:$port/"; }
 
-# ready PROCESS LOG — true once the process answers 200 (and the floor, logging to
-# $BENCH_WORK/LOG.log, has had its first event from the server).
+# ready PROCESS LOG — true once the process answers 200 (and tls or the floor, logging to
+# $BENCH_WORK/LOG.log, has its handshake done or its first event from the server).
 ready() {
-  [ "$1" != floor ] || grep -q '^synced' "$BENCH_WORK/$2.log" 2>/dev/null || return 1
+  case "$1" in
+    tls | floor) grep -q '^synced' "$BENCH_WORK/$2.log" 2>/dev/null || return 1 ;;
+  esac
   [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$(url_of "$1")" || true)" = 200 ]
 }
 
-# train PROCESS — bare and floor write their AOT caches after a run under load.
+# train PROCESS — bare, tls and floor write their AOT caches after a run under load.
 train() {
   start_bg "$1-training" $(command_of "$1" -XX:AOTCacheOutput="$BENCH_AOT_DIR/$1.aot")
   local pid=$LAST_PID deadline=$((SECONDS + 120))
@@ -93,7 +97,7 @@ train() {
 
 rows="$BENCH_WORK/rows.jsonl"
 : >"$rows"
-for process in bare floor agent; do
+for process in bare tls floor agent; do
   declare -a cache=()
   if [ "$aot" = on ] && [ "$process" != agent ]; then
     log "training $process's AOT cache"
@@ -140,7 +144,7 @@ figures=$(python3 - "$rows" "$aot" "$repeats" "${agent_options[*]} ${FLOOR_JVM_O
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 summary = {}
-for process in ("bare", "floor", "agent"):
+for process in ("bare", "tls", "floor", "agent"):
     mine = [r for r in rows if r["process"] == process]
     summary[process] = {k: statistics.median(r[k] for r in mine)
                         for k in mine[0] if k != "process"}
