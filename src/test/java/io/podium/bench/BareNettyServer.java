@@ -50,30 +50,39 @@ public final class BareNettyServer {
     }
     int port = Integer.parseInt(args[0]);
     int bodyBytes = Integer.parseInt(args[1]);
-    ChannelInitializer<Channel> pipeline = pipeline(bodyBytes);
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
     try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(acceptor, workers)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(pipeline)
-              .bind(new InetSocketAddress("127.0.0.1", port))
-              .sync()
-              .channel();
-      System.out.println("listening on " + channel.localAddress());
-      System.out.flush();
-      channel.closeFuture().sync();
+      bind(acceptor, workers, port, bodyBytes).closeFuture().sync();
     } finally {
       acceptor.shutdownGracefully().syncUninterruptibly();
       workers.shutdownGracefully().syncUninterruptibly();
     }
+  }
+
+  /**
+   * The baseline bound on 127.0.0.1:{@code port} with the metadata server's event-loop shape;
+   * prints {@code listening on <address>} once bound. {@link FloorAgent} serves HTTP through it
+   * too.
+   */
+  static Channel bind(EventLoopGroup acceptor, EventLoopGroup workers, int port, int bodyBytes)
+      throws InterruptedException {
+    Channel channel =
+        new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(pipeline(bodyBytes))
+            .bind(new InetSocketAddress("127.0.0.1", port))
+            .sync()
+            .channel();
+    System.out.println("listening on " + channel.localAddress());
+    System.out.flush();
+    return channel;
   }
 
   /**

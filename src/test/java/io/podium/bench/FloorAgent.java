@@ -5,15 +5,12 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -73,19 +70,7 @@ public final class FloorAgent {
             ? tlsConnection(server, cert, key, ca, workers)
             : watchStream(server, cert, key, ca, args[6]);
     try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(acceptor, workers)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(BareNettyServer.pipeline(bodyBytes))
-              .bind(new InetSocketAddress("127.0.0.1", port))
-              .sync()
-              .channel();
-      System.out.println("listening on " + channel.localAddress());
-      System.out.flush();
-      channel.closeFuture().sync();
+      BareNettyServer.bind(acceptor, workers, port, bodyBytes).closeFuture().sync();
     } finally {
       try {
         link.close();
